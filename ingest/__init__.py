@@ -1,0 +1,1 @@
+"""Pathways SIS integration: nightly ingest of district SIS exports into DuckDB (dlt)."""

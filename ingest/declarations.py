@@ -1,0 +1,121 @@
+"""File declarations read from each SIS's dbt sources YAML (`meta.file` of every table).
+
+The ingest has no per-SIS parsing code: everything it needs to read a file is declared here.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from ingest.paths import DBT_PROJECT_DIR, SOURCES_GLOB
+
+LINEAGE_COLUMNS = (
+    "_district_id",
+    "_source_file",
+    "_file_sha256",
+    "_row_number",
+    "_loaded_at",
+    "_dlt_load_id",
+)
+
+
+class DeclarationError(ValueError):
+    """A sources YAML declares a file the ingest cannot read as declared."""
+
+
+def snake_case(header: str) -> str:
+    """The raw column name of a file column: `Name ID` -> name_id, `GPAMethod` -> gpa_method."""
+    name = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1_\2", header.strip())
+    name = re.sub(r"([a-z\d])([A-Z])", r"\1_\2", name)
+    name = re.sub(r"[^0-9A-Za-z]+", "_", name).strip("_").lower()
+    return name
+
+
+@dataclass(frozen=True)
+class FileDeclaration:
+    sis: str
+    dataset: str  # the source table name, e.g. "students"
+    schema: str  # raw schema, e.g. "raw_skyward_sms"
+    pattern: str
+    delimiter: str
+    header: bool
+    encodings: tuple[str, ...]
+    columns: tuple[str, ...]  # as named by the SIS, in file order
+    required: bool = True
+    states: tuple[str, ...] = ()  # empty: every state
+
+    @property
+    def raw_columns(self) -> tuple[str, ...]:
+        return tuple(snake_case(c) for c in self.columns)
+
+    def matches(self, file_name: str) -> bool:
+        return fnmatch.fnmatchcase(file_name, self.pattern)
+
+    def applies_to_state(self, state: str) -> bool:
+        return not self.states or state in self.states
+
+
+def _as_tuple(value) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return (value,)
+    return tuple(str(v) for v in value)
+
+
+def _declaration(source: dict, table: dict, where: Path) -> FileDeclaration:
+    spec = (table.get("meta") or {}).get("file")
+    name = f"{source['name']}.{table['name']} in {where}"
+    if not spec:
+        raise DeclarationError(f"{name}: no meta.file declaration")
+    missing = {"pattern", "delimiter", "header", "encoding", "columns"} - set(spec)
+    if missing:
+        raise DeclarationError(f"{name}: meta.file lacks {sorted(missing)}")
+    decl = FileDeclaration(
+        sis=(source.get("meta") or {}).get("sis", source["name"]),
+        dataset=table["name"],
+        schema=source.get("schema", source["name"]),
+        pattern=spec["pattern"],
+        delimiter=spec["delimiter"],
+        header=bool(spec["header"]),
+        encodings=_as_tuple(spec["encoding"]),
+        columns=_as_tuple(spec["columns"]),
+        required=bool(spec.get("required", True)),
+        states=_as_tuple(spec.get("states")),
+    )
+    raw = decl.raw_columns
+    clashes = sorted({c for c in raw if raw.count(c) > 1 or c in LINEAGE_COLUMNS or not c})
+    if clashes:
+        raise DeclarationError(
+            f"{name}: columns normalize to clashing or reserved names {clashes}; "
+            "rename them in the declaration"
+        )
+    if len(decl.delimiter) != 1:
+        raise DeclarationError(f"{name}: delimiter must be one character")
+    return decl
+
+
+def load_declarations(dbt_project_dir: Path = DBT_PROJECT_DIR) -> dict[str, list[FileDeclaration]]:
+    """Every declared raw file, grouped by SIS (the `meta.sis` of its source)."""
+    by_sis: dict[str, list[FileDeclaration]] = {}
+    for path in sorted(dbt_project_dir.glob(SOURCES_GLOB)):
+        doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for source in doc.get("sources", []):
+            for table in source.get("tables", []):
+                if (table.get("meta") or {}).get("file") is None:
+                    continue  # a source table the ingest does not receive as a file
+                decl = _declaration(source, table, path)
+                by_sis.setdefault(decl.sis, []).append(decl)
+    return by_sis
+
+
+def declarations_for(sis: str, dbt_project_dir: Path = DBT_PROJECT_DIR) -> list[FileDeclaration]:
+    found = load_declarations(dbt_project_dir).get(sis)
+    if not found:
+        raise DeclarationError(f"no file declarations for SIS {sis!r} under {dbt_project_dir}")
+    return found

@@ -1,0 +1,24 @@
+"""Where the project's files live. Every path is absolute and derived from the repo root,
+so dlt (relative to the working directory) and dbt (relative to profiles.yml) agree."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
+PROFILES_DIR = REPO_ROOT / "profiles"
+SOURCES_GLOB = "models/staging/*/_*__sources.yml"
+DEFAULT_REGISTRY = REPO_ROOT / "districts.yml"
+
+
+def work_dir() -> Path:
+    """Runtime state (warehouse, dlt working folders, demo files); git-ignored."""
+    return Path(os.environ.get("PATHWAYS_WORK_DIR", REPO_ROOT / ".pathways")).resolve()
+
+
+def duckdb_path() -> Path:
+    """The one DuckDB file shared by dlt and dbt (profiles.yml reads the same variable)."""
+    default = work_dir() / "pathways.duckdb"
+    return Path(os.environ.get("PATHWAYS_DUCKDB_PATH", default)).resolve()
