@@ -1,0 +1,256 @@
+"""Generic file readers: every SIS file goes through the same steps, driven by its declaration.
+
+hash + detect encoding -> transcode to UTF-8 when needed -> count lines -> check header ->
+parse with DuckDB (declared dialect, every column text, rejects kept) -> Arrow batches.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import hashlib
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ingest.declarations import FileDeclaration
+
+CHUNK = 8 * 1024 * 1024
+# DuckDB's row-group size: parquet row groups of whole multiples of it load fastest (DESIGN §4).
+ROW_GROUP = 122_880
+UTF8_BOM = codecs.BOM_UTF8
+
+
+class FileProblem(Exception):
+    """A structural problem that blocks the whole file (it is recorded, never loaded as good)."""
+
+
+@dataclass(frozen=True)
+class ByteScan:
+    sha256: str
+    size_bytes: int
+    encoding: str  # what the bytes are: utf-8, utf-8-sig or one of the declared encodings
+
+
+@dataclass(frozen=True)
+class LineCount:
+    lines: int  # physical lines (a last line without a newline counts)
+    blank_line_numbers: tuple[int, ...]  # empty lines before the last non-empty one (1-based)
+    trailing_blank_lines: int
+
+    @property
+    def non_blank(self) -> int:
+        return self.lines - len(self.blank_line_numbers) - self.trailing_blank_lines
+
+
+def scan_bytes(path: Path, encodings: tuple[str, ...]) -> ByteScan:
+    """One pass over the file: its sha256, and whether it is valid UTF-8.
+
+    Encodings are tried in declared order. UTF-8 is recognised by strict decoding (text in a
+    single-byte encoding with accents is practically never valid UTF-8); another declared
+    encoding is then verified while transcoding.
+    """
+    digest = hashlib.sha256()
+    size = 0
+    utf8 = codecs.getincrementaldecoder("utf-8")("strict")
+    is_utf8 = True
+    has_bom = False
+    with open(path, "rb") as fh:
+        while chunk := fh.read(CHUNK):
+            if size == 0:
+                has_bom = chunk.startswith(UTF8_BOM)
+            size += len(chunk)
+            digest.update(chunk)
+            if is_utf8:
+                try:
+                    utf8.decode(chunk)
+                except UnicodeDecodeError:
+                    is_utf8 = False
+    if is_utf8:
+        try:
+            utf8.decode(b"", final=True)
+        except UnicodeDecodeError:
+            is_utf8 = False
+    wanted = [e.lower().replace("_", "-") for e in encodings]
+    if is_utf8 and any(e in ("utf-8", "utf8", "utf-8-sig") for e in wanted):
+        encoding = "utf-8-sig" if has_bom else "utf-8"
+    else:
+        others = [e for e in wanted if e not in ("utf-8", "utf8", "utf-8-sig")]
+        if not others:
+            raise FileProblem(
+                f"the file is not valid UTF-8 (declared encodings: {', '.join(encodings)}); "
+                "ask the district to export UTF-8, or declare the encoding they send"
+            )
+        encoding = others[0]
+    return ByteScan(digest.hexdigest(), size, encoding)
+
+
+def to_utf8(path: Path, encoding: str, dest: Path) -> Path:
+    """The file DuckDB should parse: the original when it is UTF-8 (DuckDB skips a BOM),
+    otherwise a UTF-8 copy at `dest` (DuckDB cannot read Windows-1252 offline)."""
+    if encoding in ("utf-8", "utf-8-sig"):
+        return path
+    decoder = codecs.getincrementaldecoder(encoding)("strict")
+    line = 1
+    with open(path, "rb") as src, open(dest, "wb") as out:
+        while chunk := src.read(CHUNK):
+            try:
+                out.write(decoder.decode(chunk).encode("utf-8"))
+            except UnicodeDecodeError as err:
+                line += chunk[: err.start].count(b"\n")
+                raise FileProblem(
+                    f"line {line}: byte {chunk[err.start]:#04x} is not valid {encoding}; "
+                    "ask the district to re-export the file in a declared encoding"
+                ) from None
+            line += chunk.count(b"\n")
+        out.write(decoder.decode(b"", final=True).encode("utf-8"))
+    return dest
+
+
+def count_lines(path: Path) -> LineCount:
+    """Physical lines, and where the empty ones are (DuckDB skips them, so row numbers must).
+
+    Fast path: byte counts only. Empty lines inside the data are rare, so only when one is
+    seen are they located line by line.
+    """
+    newlines = 0
+    size = 0
+    first_empty_at: int | None = None  # offset of the newline that precedes an empty line
+    tail = b""
+    with open(path, "rb") as fh:
+        while chunk := fh.read(CHUNK):
+            if first_empty_at is None:
+                joined = tail[-2:] + chunk  # a pattern may straddle two chunks
+                hits = [i for i in (joined.find(b"\n\n"), joined.find(b"\n\r\n")) if i >= 0]
+                if hits:
+                    first_empty_at = size - len(tail[-2:]) + min(hits)
+            newlines += chunk.count(b"\n")
+            size += len(chunk)
+            tail = (tail + chunk)[-4096:]
+    content_end = size - (len(tail) - len(tail.rstrip(b"\r\n")))
+    lines = newlines + (1 if tail and not tail.endswith(b"\n") else 0)
+    # empty lines at the end: the newlines after the last non-empty line, but the first of them
+    trailing = max(tail[len(tail.rstrip(b"\r\n")):].count(b"\n") - 1, 0)
+    inner: tuple[int, ...] = ()
+    if first_empty_at is not None and first_empty_at < content_end - 1:
+        inner = _empty_line_numbers(path, lines - trailing)
+    return LineCount(lines, inner, trailing)
+
+
+def _empty_line_numbers(path: Path, up_to: int) -> tuple[int, ...]:
+    found = []
+    with open(path, "rb") as fh:
+        for number, raw in enumerate(fh, start=1):
+            if number > up_to:
+                break
+            if raw in (b"\n", b"\r\n"):
+                found.append(number)
+    return tuple(found)
+
+
+def read_first_line(path: Path) -> str:
+    with open(path, "rb") as fh:
+        raw = fh.readline()
+    return raw.decode("utf-8", errors="replace").removeprefix("\ufeff").rstrip("\r\n")
+
+
+def check_header(decl: FileDeclaration, first_line: str) -> None:
+    """The header must be the declared columns, in order (names compared exactly, trimmed)."""
+    if not decl.header:
+        return
+    found = [c.strip() for c in next(csv.reader(io.StringIO(first_line), delimiter=decl.delimiter), [])]
+    if found != list(decl.columns):
+        missing = [c for c in decl.columns if c not in found]
+        extra = [c for c in found if c not in decl.columns]
+        detail = []
+        if missing:
+            detail.append(f"missing {missing}")
+        if extra:
+            detail.append(f"unexpected {extra}")
+        if not detail:
+            detail.append("columns out of order")
+        raise FileProblem(
+            f"line 1: header does not match the declaration ({'; '.join(detail)}); "
+            "ask the district to restore the export layout, or update the declaration "
+            f"in _{decl.sis}__sources.yml if the new layout is intended"
+        )
+
+
+@dataclass
+class ParseResult:
+    """Filled while the batches stream; complete once the iterator is exhausted."""
+
+    rows: int = 0
+    rejects: list[dict] = field(default_factory=list)
+    done: bool = False
+
+
+def _sql_literal(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def read_csv_sql(path: Path, decl: FileDeclaration) -> str:
+    """DuckDB read_csv with the declared dialect, no sniffing, every column text, rejects kept."""
+    columns = ", ".join(f"{_sql_literal(c)}: 'VARCHAR'" for c in decl.raw_columns)
+    return (
+        f"select * from read_csv({_sql_literal(str(path))}, "
+        f"delim={_sql_literal(decl.delimiter)}, quote='\"', escape='\"', "
+        f"header={'true' if decl.header else 'false'}, columns={{{columns}}}, "
+        "auto_detect=false, strict_mode=true, store_rejects=true)"
+    )
+
+
+def parse_batches(
+    path: Path, decl: FileDeclaration, lineage: dict[str, str], result: ParseResult
+) -> Iterator[pa.Table]:
+    """Stream the parsed file as Arrow tables of whole DuckDB row groups, lineage added.
+
+    `_row_number` is the provisional line number (data row + header lines); lines DuckDB
+    skipped (rejects, empty lines) are accounted for after the load (warehouse.fix_row_numbers).
+    """
+    con = duckdb.connect()
+    try:
+        reader = con.sql(read_csv_sql(path, decl)).to_arrow_reader(ROW_GROUP)
+        pending: list[pa.RecordBatch] = []
+        pending_rows = 0
+        for batch in reader:
+            pending.append(batch)
+            pending_rows += batch.num_rows
+            while pending_rows >= ROW_GROUP:
+                table = pa.Table.from_batches(pending)
+                yield _with_lineage(table.slice(0, ROW_GROUP), decl, lineage, result)
+                rest = table.slice(ROW_GROUP)
+                pending, pending_rows = rest.to_batches(), rest.num_rows
+        if pending_rows:
+            yield _with_lineage(pa.Table.from_batches(pending), decl, lineage, result)
+        result.rejects = [
+            dict(zip(("line_number", "column_name", "error_type", "error_message", "raw_line"), r,
+                     strict=True))
+            for r in con.sql(
+                "select line, column_name, cast(error_type as varchar), error_message, csv_line "
+                "from reject_errors order by line"
+            ).fetchall()
+        ]
+        result.done = True
+    finally:
+        con.close()
+
+
+def _with_lineage(
+    table: pa.Table, decl: FileDeclaration, lineage: dict[str, str], result: ParseResult
+) -> pa.Table:
+    n = table.num_rows
+    first = result.rows + 1 + (1 if decl.header else 0)
+    row_numbers = pc.add(pc.cumulative_sum(pa.repeat(pa.scalar(1, pa.int64()), n)), first - 1)
+    result.rows += n
+    table = table.combine_chunks()
+    for name in ("_district_id", "_source_file", "_file_sha256"):
+        table = table.append_column(name, pa.repeat(pa.scalar(lineage[name], pa.string()), n))
+    table = table.append_column("_row_number", row_numbers)
+    loaded_at = pa.scalar(lineage["_loaded_at"], pa.timestamp("us", tz="UTC"))
+    return table.append_column("_loaded_at", pa.repeat(loaded_at, n))

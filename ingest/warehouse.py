@@ -1,0 +1,179 @@
+"""The DuckDB warehouse as the ingest sees it: bookkeeping tables in `pathways_meta`, raw
+tables created up front (so dbt always finds every declared source), and housekeeping."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import duckdb
+
+from ingest.declarations import FileDeclaration
+from ingest.registry import District
+
+META = "pathways_meta"
+
+META_DDL = f"""
+create schema if not exists {META};
+create table if not exists {META}.file_manifest (
+    district_id varchar not null,
+    sis varchar not null,
+    dataset varchar not null,
+    file_name varchar,
+    remote_path varchar,
+    size_bytes bigint,
+    file_sha256 varchar,
+    file_modified_at timestamptz,
+    received_at timestamptz not null,
+    load_id varchar,
+    encoding varchar,
+    delimiter varchar,
+    data_lines bigint,
+    rows_loaded bigint,
+    rows_unparseable bigint,
+    status varchar not null,
+    reason varchar
+);
+create table if not exists {META}.parse_rejects (
+    district_id varchar not null,
+    sis varchar not null,
+    dataset varchar not null,
+    file_name varchar not null,
+    file_sha256 varchar not null,
+    load_id varchar,
+    line_number bigint,
+    error_type varchar,
+    error_message varchar,
+    raw_line varchar
+);
+create table if not exists {META}.districts (
+    district_id varchar not null,
+    name varchar,
+    state varchar,
+    state_district_id varchar,
+    sis varchar,
+    transfer_method varchar,
+    status varchar,
+    timezone varchar
+);
+create table if not exists {META}.district_schools (
+    district_id varchar not null,
+    school_id varchar not null,
+    state_school_id varchar,
+    school_name varchar,
+    grade_low varchar,
+    grade_high varchar
+);
+"""
+
+MANIFEST_COLUMNS = (
+    "district_id", "sis", "dataset", "file_name", "remote_path", "size_bytes", "file_sha256",
+    "file_modified_at", "received_at", "load_id", "encoding", "delimiter", "data_lines",
+    "rows_loaded", "rows_unparseable", "status", "reason",
+)
+REJECT_COLUMNS = (
+    "district_id", "sis", "dataset", "file_name", "file_sha256", "load_id", "line_number",
+    "error_type", "error_message", "raw_line",
+)
+
+
+def connect(path: Path) -> duckdb.DuckDBPyConnection:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return duckdb.connect(str(path))
+
+
+def prepare(con: duckdb.DuckDBPyConnection, declarations: Iterable[FileDeclaration]) -> None:
+    """Create the bookkeeping tables and every declared raw table (all text + lineage)."""
+    con.execute(META_DDL)
+    for decl in declarations:
+        columns = ", ".join(f'"{c}" varchar' for c in decl.raw_columns)
+        con.execute(f"create schema if not exists {decl.schema}")
+        con.execute(
+            f"create table if not exists {decl.schema}.{decl.dataset} ({columns}, "
+            "_district_id varchar, _source_file varchar, _file_sha256 varchar, "
+            "_row_number bigint, _loaded_at timestamptz, _dlt_load_id varchar)"
+        )
+
+
+def write_registry(con: duckdb.DuckDBPyConnection, districts: Sequence[District]) -> None:
+    """The registry is the single source of truth: rewrite its copy in the warehouse."""
+    con.execute("begin")
+    con.execute(f"delete from {META}.districts")
+    con.execute(f"delete from {META}.district_schools")
+    con.executemany(
+        f"insert into {META}.districts values (?, ?, ?, ?, ?, ?, ?, ?)",
+        [(d.id, d.name, d.state, d.state_district_id, d.sis, d.transfer_method, d.status,
+          d.timezone) for d in districts],
+    )
+    schools = [(d.id, s.school_id, s.state_school_id, s.name, s.grade_low, s.grade_high)
+               for d in districts for s in d.schools]
+    if schools:
+        con.executemany(f"insert into {META}.district_schools values (?, ?, ?, ?, ?, ?)", schools)
+    con.execute("commit")
+
+
+def latest_loaded(con: duckdb.DuckDBPyConnection, district_id: str, dataset: str,
+                  sis: str) -> tuple[str, int] | None:
+    """(sha256, rows) of the latest good file of a district and dataset, if any."""
+    return con.execute(
+        f"""select file_sha256, rows_loaded from {META}.file_manifest
+            where district_id = ? and sis = ? and dataset = ? and status = 'loaded'
+            order by received_at desc, file_name desc limit 1""",
+        [district_id, sis, dataset],
+    ).fetchone()
+
+
+def record_files(con: duckdb.DuckDBPyConnection, entries: Sequence[dict],
+                 rejects: Sequence[dict]) -> None:
+    if entries:
+        con.executemany(
+            f"insert into {META}.file_manifest ({', '.join(MANIFEST_COLUMNS)}) "
+            f"values ({', '.join('?' for _ in MANIFEST_COLUMNS)})",
+            [[e.get(c) for c in MANIFEST_COLUMNS] for e in entries],
+        )
+    if rejects:
+        con.executemany(
+            f"insert into {META}.parse_rejects ({', '.join(REJECT_COLUMNS)}) "
+            f"values ({', '.join('?' for _ in REJECT_COLUMNS)})",
+            [[r.get(c) for c in REJECT_COLUMNS] for r in rejects],
+        )
+
+
+def fix_row_numbers(con: duckdb.DuckDBPyConnection, decl: FileDeclaration, district_id: str,
+                    sha256: str, load_id: str, skipped_lines: Sequence[int]) -> None:
+    """Turn provisional row numbers (data row + header) into physical line numbers.
+
+    DuckDB skips empty lines and rejected lines. With the skipped line numbers S sorted,
+    the row at provisional number p sits at line p + #{i : S_i - i < p} (i counted from 1).
+    """
+    if not skipped_lines:
+        return
+    shifted = [s - i for i, s in enumerate(sorted(set(skipped_lines)), start=1)]
+    con.execute("create or replace temp table skipped_lines (shifted bigint)")
+    con.executemany("insert into skipped_lines values (?)", [(s,) for s in shifted])
+    con.execute(
+        f"""update {decl.schema}.{decl.dataset} as raw
+            set _row_number = raw._row_number
+                + (select count(*) from skipped_lines where shifted < raw._row_number)
+            where _district_id = ? and _file_sha256 = ? and _dlt_load_id = ?""",
+        [district_id, sha256, load_id],
+    )
+    con.execute("drop table skipped_lines")
+
+
+def purge_old_loads(con: duckdb.DuckDBPyConnection, decl: FileDeclaration, district_id: str,
+                    keep: int) -> int:
+    """Raw tables keep the rows of the last `keep` files received per district and dataset
+    (whatever their status), and drop rows no manifest entry accounts for (a crashed run)."""
+    kept = f"""
+        select file_sha256, load_id from {META}.file_manifest
+        where district_id = $district and sis = $sis and dataset = $dataset and load_id is not null
+        qualify row_number() over (order by received_at desc, file_name desc) <= $keep
+    """
+    deleted = con.execute(
+        f"""delete from {decl.schema}.{decl.dataset}
+            where _district_id = $district
+              and (_file_sha256, _dlt_load_id) not in ({kept})""",
+        {"district": district_id, "sis": decl.sis, "dataset": decl.dataset, "keep": keep},
+    ).fetchone()
+    return deleted[0] if deleted else 0
