@@ -1,0 +1,154 @@
+"""`pathways` command line: the nightly job and its steps, the demo and the benchmark."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from datetime import date
+from pathlib import Path
+
+from ingest.paths import DEFAULT_REGISTRY, duckdb_path, work_dir
+from ingest.registry import District, load_registry
+
+
+def _select(districts: list[District], wanted: list[str] | None) -> list[District]:
+    if not wanted:
+        return [d for d in districts if d.status != "paused"]
+    known = {d.id: d for d in districts}
+    unknown = [w for w in wanted if w not in known]
+    if unknown:
+        raise SystemExit(f"unknown district(s) {unknown}; registry has {sorted(known)}")
+    return [known[w] for w in wanted]
+
+
+def cmd_nightly(args) -> int:
+    from ingest.night import format_report, run_night
+
+    districts = load_registry(args.registry)
+    report = run_night(_select(districts, args.district), all_districts=districts)
+    print(format_report(report))
+    if report.failed:
+        names = [f"{r.resource_type} {r.name}" for r in (report.build.errors if report.build else [])]
+        names += [f"transfer {d}" for d in report.transfer_errors]
+        print(f"\nNIGHT FAILED: {', '.join(names) or 'dbt build did not complete'}",
+              file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_ingest(args) -> int:
+    from ingest.night import NightReport, format_report, ingest_districts
+
+    districts = load_registry(args.registry)
+    report = NightReport()
+    ingest_districts(_select(districts, args.district), duckdb_path(), report, districts)
+    print(format_report(report))
+    return 1 if report.transfer_errors else 0
+
+
+def _dbt_step(*dbt_args: str) -> int:
+    from ingest.transform import run_dbt
+
+    run = run_dbt(*dbt_args)
+    for r in run.errors:
+        print(f"{r.status.upper()} {r.resource_type} {r.name}: {r.message.strip()}",
+              file=sys.stderr)
+    return 0 if run.success and not run.errors else 1
+
+
+def cmd_build(args) -> int:
+    return _dbt_step("build", *args.dbt_args)
+
+
+def cmd_freshness(args) -> int:
+    return _dbt_step("source", "freshness")
+
+
+def cmd_docs(args) -> int:
+    return _dbt_step("docs", "generate")
+
+
+def cmd_generate(args) -> int:
+    from ingest.demo import write_night
+
+    districts = _select(load_registry(args.registry), args.district)
+    generated = write_night(districts, Path(args.out), args.night, args.students)
+    for g in generated.values():
+        print(f"{g.district_id}: {g.folder}  " + ", ".join(f"{k}={v}" for k, v in g.rows.items()))
+    return 0
+
+
+def cmd_demo(args) -> int:
+    from ingest.demo import serve_districts, write_night
+    from ingest.night import format_report, run_night
+
+    districts = load_registry(args.registry)
+    demo_dir = work_dir() / "demo"
+    generated = write_night(districts, demo_dir / "sftp", args.night, args.students)
+    with serve_districts(districts, demo_dir / "sftp", demo_dir / "servers") as servers:
+        kinds = {s.kind for s in servers.values()}
+        print(f"serving {len(servers)} demo districts over SFTP on 127.0.0.1 ({', '.join(kinds)})")
+        report = run_night(districts, all_districts=districts)
+    print(format_report(report))
+    print("\nexpected from the generator vs. in the marts:")
+    mismatches = 0
+    for district_id, expected in generated.items():
+        for mart, rows in expected.expected_marts.items():
+            got = report.mart_rows.get(district_id, {}).get(mart)
+            mark = "ok" if got == rows else "MISMATCH"
+            mismatches += mark != "ok"
+            print(f"  {district_id:<24} {mart:<26} expected {rows:>7,}  got {got!s:>7}  {mark}")
+    print(f"\nwarehouse: {duckdb_path()}")
+    print(f"docs: {Path(__file__).resolve().parent.parent / 'dbt_project' / 'target' / 'index.html'}")
+    return 1 if report.failed or mismatches else 0
+
+
+def cmd_benchmark(args) -> int:
+    from ingest.benchmark import run_benchmark
+
+    print(run_benchmark(args.rows, Path(args.scratch) if args.scratch else None))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="pathways", description=__doc__)
+    parser.add_argument("--registry", type=Path, default=DEFAULT_REGISTRY,
+                        help="district registry YAML (default: districts.yml)")
+    parser.add_argument("--db", type=Path, help="DuckDB file (default: .pathways/pathways.duckdb)")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def add(name: str, func, help_text: str, districts: bool = False):
+        p = sub.add_parser(name, help=help_text)
+        p.set_defaults(func=func)
+        if districts:
+            p.add_argument("--district", action="append", help="only this district (repeatable)")
+        return p
+
+    add("nightly", cmd_nightly, "ingest -> source freshness -> dbt build -> report -> docs",
+        districts=True)
+    add("ingest", cmd_ingest, "fetch and load the districts' files into raw", districts=True)
+    b = add("build", cmd_build, "dbt build (extra arguments go to dbt)")
+    b.add_argument("dbt_args", nargs=argparse.REMAINDER)
+    add("freshness", cmd_freshness, "dbt source freshness")
+    add("docs", cmd_docs, "dbt docs generate (dbt_project/target/index.html)")
+    for name, func, text in (("generate", cmd_generate, "write synthetic district files"),
+                             ("demo", cmd_demo, "synthetic districts over SFTP, end to end")):
+        p = add(name, func, text, districts=(name == "generate"))
+        p.add_argument("--night", type=date.fromisoformat, default=date.today(),
+                       help="the night the files are for (YYYY-MM-DD, default today)")
+        p.add_argument("--students", type=int, help="students per district (default: registry)")
+        if name == "generate":
+            p.add_argument("--out", required=True, help="folder to write <district>/... into")
+    bench = add("benchmark", cmd_benchmark, "ingest time of a big grades file vs DuckDB read_csv")
+    bench.add_argument("--rows", type=int, default=1_000_000)
+    bench.add_argument("--scratch", help="folder for the benchmark files (default: a temp dir)")
+
+    args = parser.parse_args(argv)
+    if args.db:
+        os.environ["PATHWAYS_DUCKDB_PATH"] = str(args.db.resolve())
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,64 @@
+"""dbt, run in-process (dbtRunner: ~3x faster than a subprocess, and no forced profile)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from ingest.paths import DBT_PROJECT_DIR, PROFILES_DIR, duckdb_path
+
+
+class DbtError(RuntimeError):
+    pass
+
+
+@dataclass(frozen=True)
+class NodeResult:
+    name: str
+    resource_type: str  # model, test, seed, unit_test, source
+    status: str  # success, pass, warn, fail, error, skipped, runtime error
+    failures: int
+    message: str
+
+    @property
+    def is_error(self) -> bool:
+        """A failure that must stop the night: an error-severity test or a broken node."""
+        return self.status in ("fail", "error", "runtime error")
+
+
+@dataclass(frozen=True)
+class DbtRun:
+    command: str
+    success: bool
+    results: tuple[NodeResult, ...]
+
+    def count(self, *statuses: str, resource_type: str | None = None) -> int:
+        return sum(1 for r in self.results if r.status in statuses
+                   and (resource_type is None or r.resource_type == resource_type))
+
+    @property
+    def errors(self) -> list[NodeResult]:
+        return [r for r in self.results if r.is_error]
+
+
+def run_dbt(*args: str, db_path: Path | None = None) -> DbtRun:
+    """Run one dbt command against the project and the shared DuckDB file."""
+    from dbt.cli.main import dbtRunner  # dbt is slow to import; only when needed
+
+    os.environ["PATHWAYS_DUCKDB_PATH"] = str(db_path or duckdb_path())
+    argv = [*args, "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(PROFILES_DIR)]
+    outcome = dbtRunner().invoke(argv)
+    if outcome.exception is not None and outcome.result is None:
+        raise DbtError(f"dbt {' '.join(args)} could not run: {outcome.exception}")
+    results = []
+    for r in getattr(outcome.result, "results", None) or []:
+        node = getattr(r, "node", None)
+        results.append(NodeResult(
+            name=getattr(node, "name", None) or getattr(r, "unique_id", "?"),
+            resource_type=str(getattr(node, "resource_type", "source")),
+            status=str(getattr(r.status, "value", r.status)),
+            failures=int(getattr(r, "failures", None) or 0),
+            message=str(getattr(r, "message", "") or ""),
+        ))
+    return DbtRun(" ".join(args), bool(outcome.success), tuple(results))
