@@ -36,9 +36,16 @@ def _ingest(folder: str, db_path: str, work: str, queue) -> None:
     from ingest.pipeline import ingest_district
     from ingest.registry import District
 
-    district = District(id="benchmark", name="Benchmark", state="IN", state_district_id="0000",
-                        sis="skyward_sms", status="live", timezone="America/Chicago",
-                        transfer={"method": "local", "folder": folder})
+    district = District(
+        id="benchmark",
+        name="Benchmark",
+        state="IN",
+        state_district_id="0000",
+        sis="skyward_sms",
+        status="live",
+        timezone="America/Chicago",
+        transfer={"method": "local", "folder": folder},
+    )
     start = time.perf_counter()
     night = ingest_district(district, db_path=Path(db_path))
     elapsed = time.perf_counter() - start
@@ -72,11 +79,16 @@ def run_benchmark(rows: int, scratch: Path | None = None) -> str:
         generated = time.perf_counter() - start
         size_mb = csv_path.stat().st_size / 1e6
         base_s, base_rows, base_mb = _in_child(_baseline, str(csv_path), str(root / "base.duckdb"))
-        ing_s, ing_rows, ing_mb = _in_child(_ingest, str(root / "drop"),
-                                            str(root / "ingest.duckdb"), str(root / "work"))
-    return "\n".join([
-        f"grades file: {rows:,} rows, {size_mb:,.0f} MB (generated in {generated:.1f} s)",
-        f"DuckDB read_csv -> table : {base_s:6.2f} s  {base_rows:>10,} rows  peak {base_mb:,.0f} MB",
-        f"pathways ingest          : {ing_s:6.2f} s  {ing_rows:>10,} rows  peak {ing_mb:,.0f} MB",
-        f"ratio ingest / DuckDB    : {ing_s / base_s:6.2f}x",
-    ])
+        ing_s, ing_rows, ing_mb = _in_child(
+            _ingest, str(root / "drop"), str(root / "ingest.duckdb"), str(root / "work")
+        )
+    return "\n".join(
+        [
+            f"grades file: {rows:,} rows, {size_mb:,.0f} MB (generated in {generated:.1f} s)",
+            f"DuckDB read_csv -> table : {base_s:6.2f} s  {base_rows:>10,} rows  "
+            f"peak {base_mb:,.0f} MB",
+            f"pathways ingest          : {ing_s:6.2f} s  {ing_rows:>10,} rows  "
+            f"peak {ing_mb:,.0f} MB",
+            f"ratio ingest / DuckDB    : {ing_s / base_s:6.2f}x",
+        ]
+    )

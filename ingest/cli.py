@@ -29,10 +29,13 @@ def cmd_nightly(args) -> int:
     report = run_night(_select(districts, args.district), all_districts=districts)
     print(format_report(report))
     if report.failed:
-        names = [f"{r.resource_type} {r.name}" for r in (report.build.errors if report.build else [])]
+        names = [
+            f"{r.resource_type} {r.name}" for r in (report.build.errors if report.build else [])
+        ]
         names += [f"transfer {d}" for d in report.transfer_errors]
-        print(f"\nNIGHT FAILED: {', '.join(names) or 'dbt build did not complete'}",
-              file=sys.stderr)
+        print(
+            f"\nNIGHT FAILED: {', '.join(names) or 'dbt build did not complete'}", file=sys.stderr
+        )
         return 1
     return 0
 
@@ -52,8 +55,9 @@ def _dbt_step(*dbt_args: str) -> int:
 
     run = run_dbt(*dbt_args)
     for r in run.errors:
-        print(f"{r.status.upper()} {r.resource_type} {r.name}: {r.message.strip()}",
-              file=sys.stderr)
+        print(
+            f"{r.status.upper()} {r.resource_type} {r.name}: {r.message.strip()}", file=sys.stderr
+        )
     return 0 if run.success and not run.errors else 1
 
 
@@ -100,7 +104,9 @@ def cmd_demo(args) -> int:
             mismatches += mark != "ok"
             print(f"  {district_id:<24} {mart:<26} expected {rows:>7,}  got {got!s:>7}  {mark}")
     print(f"\nwarehouse: {duckdb_path()}")
-    print(f"docs: {Path(__file__).resolve().parent.parent / 'dbt_project' / 'target' / 'index.html'}")
+    print(
+        f"docs: {Path(__file__).resolve().parent.parent / 'dbt_project' / 'target' / 'index.html'}"
+    )
     return 1 if report.failed or mismatches else 0
 
 
@@ -113,8 +119,12 @@ def cmd_benchmark(args) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="pathways", description=__doc__)
-    parser.add_argument("--registry", type=Path, default=DEFAULT_REGISTRY,
-                        help="district registry YAML (default: districts.yml)")
+    parser.add_argument(
+        "--registry",
+        type=Path,
+        default=DEFAULT_REGISTRY,
+        help="district registry YAML (default: districts.yml)",
+    )
     parser.add_argument("--db", type=Path, help="DuckDB file (default: .pathways/pathways.duckdb)")
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -125,18 +135,28 @@ def main(argv: list[str] | None = None) -> int:
             p.add_argument("--district", action="append", help="only this district (repeatable)")
         return p
 
-    add("nightly", cmd_nightly, "ingest -> source freshness -> dbt build -> report -> docs",
-        districts=True)
+    add(
+        "nightly",
+        cmd_nightly,
+        "ingest -> source freshness -> dbt build -> report -> docs",
+        districts=True,
+    )
     add("ingest", cmd_ingest, "fetch and load the districts' files into raw", districts=True)
     b = add("build", cmd_build, "dbt build (extra arguments go to dbt)")
     b.add_argument("dbt_args", nargs=argparse.REMAINDER)
     add("freshness", cmd_freshness, "dbt source freshness")
     add("docs", cmd_docs, "dbt docs generate (dbt_project/target/index.html)")
-    for name, func, text in (("generate", cmd_generate, "write synthetic district files"),
-                             ("demo", cmd_demo, "synthetic districts over SFTP, end to end")):
+    for name, func, text in (
+        ("generate", cmd_generate, "write synthetic district files"),
+        ("demo", cmd_demo, "synthetic districts over SFTP, end to end"),
+    ):
         p = add(name, func, text, districts=(name == "generate"))
-        p.add_argument("--night", type=date.fromisoformat, default=date.today(),
-                       help="the night the files are for (YYYY-MM-DD, default today)")
+        p.add_argument(
+            "--night",
+            type=date.fromisoformat,
+            default=date.today(),
+            help="the night the files are for (YYYY-MM-DD, default today)",
+        )
         p.add_argument("--students", type=int, help="students per district (default: registry)")
         if name == "generate":
             p.add_argument("--out", required=True, help="folder to write <district>/... into")

@@ -89,10 +89,12 @@ def _declaration(source: dict, table: dict, where: Path) -> FileDeclaration:
         states=_as_tuple(spec.get("states")),
     )
     raw = decl.raw_columns
-    clashes = sorted({c for c in raw if raw.count(c) > 1 or c in LINEAGE_COLUMNS or not c})
+    # dlt would silently keep one of two columns that normalize alike. (Lineage columns start
+    # with "_", which snake_case never produces, so they cannot clash.)
+    clashes = sorted({c for c in raw if raw.count(c) > 1 or not c})
     if clashes:
         raise DeclarationError(
-            f"{name}: columns normalize to clashing or reserved names {clashes}; "
+            f"{name}: columns normalize to clashing or empty names {clashes}; "
             "rename them in the declaration"
         )
     if len(decl.delimiter) != 1:

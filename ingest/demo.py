@@ -19,8 +19,9 @@ from ingest.registry import District
 from ingest.sftp_server import SftpServer, generate_client_key, start_sftp_server
 
 
-def write_night(districts: Sequence[District], root: Path, night: date,
-                students: int | None = None) -> dict[str, GeneratedDistrict]:
+def write_night(
+    districts: Sequence[District], root: Path, night: date, students: int | None = None
+) -> dict[str, GeneratedDistrict]:
     """Synthetic files for each district into root/<district>/<remote_folder>/."""
     out = {}
     for d in districts:
@@ -31,8 +32,9 @@ def write_night(districts: Sequence[District], root: Path, night: date,
     return out
 
 
-def transfer_env(district: District, server: SftpServer, key_file: Path,
-                 known_hosts: Path) -> dict[str, str]:
+def transfer_env(
+    district: District, server: SftpServer, key_file: Path, known_hosts: Path
+) -> dict[str, str]:
     prefix = f"DISTRICTS__{district.id.upper()}__TRANSFER__"
     return {
         prefix + "HOST": server.host,
@@ -44,8 +46,9 @@ def transfer_env(district: District, server: SftpServer, key_file: Path,
 
 
 @contextmanager
-def serve_districts(districts: Sequence[District], root: Path, work: Path, *,
-                    prefer_openssh: bool = True) -> Iterator[dict[str, SftpServer]]:
+def serve_districts(
+    districts: Sequence[District], root: Path, work: Path, *, prefer_openssh: bool = True
+) -> Iterator[dict[str, SftpServer]]:
     """Start one SFTP server per district over root/<district>/ and point the district's
     transfer settings at it for the duration."""
     work.mkdir(parents=True, exist_ok=True)
@@ -56,8 +59,9 @@ def serve_districts(districts: Sequence[District], root: Path, work: Path, *,
     saved = dict(os.environ)
     with ExitStack() as stack:
         for d in districts:
-            server = start_sftp_server(root / d.id, work / f"sshd-{d.id}", public_key,
-                                       prefer_openssh=prefer_openssh)
+            server = start_sftp_server(
+                root / d.id, work / f"sshd-{d.id}", public_key, prefer_openssh=prefer_openssh
+            )
             stack.callback(server.stop)
             servers[d.id] = server
         known_hosts.write_text("".join(s.host_key_line + "\n" for s in servers.values()))

@@ -72,15 +72,24 @@ class DistrictNight:
 
 def _entry(district: District, decl: FileDeclaration, received_at: datetime, **values) -> dict:
     entry = dict.fromkeys(warehouse.MANIFEST_COLUMNS)
-    entry.update(district_id=district.id, sis=district.sis, dataset=decl.dataset,
-                 received_at=received_at, delimiter=decl.delimiter)
+    entry.update(
+        district_id=district.id,
+        sis=district.sis,
+        dataset=decl.dataset,
+        received_at=received_at,
+        delimiter=decl.delimiter,
+    )
     entry.update(values)
     return entry
 
 
-def ingest_district(district: District, *, db_path: Path | None = None,
-                    declarations: dict[str, list[FileDeclaration]] | None = None,
-                    keep_loads: int = KEEP_LOADS) -> DistrictNight:
+def ingest_district(
+    district: District,
+    *,
+    db_path: Path | None = None,
+    declarations: dict[str, list[FileDeclaration]] | None = None,
+    keep_loads: int = KEEP_LOADS,
+) -> DistrictNight:
     db_path = db_path or duckdb_path()
     declarations = declarations if declarations is not None else load_declarations()
     decls = [d for d in declarations.get(district.sis, []) if d.applies_to_state(district.state)]
@@ -97,27 +106,44 @@ def ingest_district(district: District, *, db_path: Path | None = None,
             for decl in decls:
                 matched = [f for f in remote if decl.matches(f.name)]
                 if not matched and decl.required:
-                    outcomes.append(FileOutcome(_entry(
-                        district, decl, received_at, status="missing",
-                        reason=f"no file matching {decl.pattern!r} in {source.where()}; "
-                               "yesterday's data stays; ask the district to check its export",
-                    ), decl))
+                    outcomes.append(
+                        FileOutcome(
+                            _entry(
+                                district,
+                                decl,
+                                received_at,
+                                status="missing",
+                                reason=f"no file matching {decl.pattern!r} in {source.where()}; "
+                                "yesterday's data stays; ask the district to check its export",
+                            ),
+                            decl,
+                        )
+                    )
                 for remote_file in matched:
                     local = source.download(remote_file, scratch / remote_file.name)
-                    outcomes.append(_check_file(district, decl, remote_file, local, received_at,
-                                                db_path, scratch))
+                    outcomes.append(
+                        _check_file(
+                            district, decl, remote_file, local, received_at, db_path, scratch
+                        )
+                    )
         to_load = [o for o in outcomes if o.status == "pending"]
         load_id = _load(district, db_path, to_load) if to_load else None
         with warehouse.connect(db_path) as con:
             con.execute("begin")
             for outcome in to_load:
                 _judge(con, outcome, load_id)
-            warehouse.record_files(con, [o.entry for o in outcomes],
-                                   [r for o in to_load for r in _rejects(o, load_id)])
+            warehouse.record_files(
+                con, [o.entry for o in outcomes], [r for o in to_load for r in _rejects(o, load_id)]
+            )
             for outcome in to_load:
-                warehouse.fix_row_numbers(con, outcome.decl, district.id,
-                                          outcome.entry["file_sha256"], load_id,
-                                          outcome.skipped_lines)
+                warehouse.fix_row_numbers(
+                    con,
+                    outcome.decl,
+                    district.id,
+                    outcome.entry["file_sha256"],
+                    load_id,
+                    outcome.skipped_lines,
+                )
             for decl in decls:
                 warehouse.purge_old_loads(con, decl, district.id, keep_loads)
             con.execute("commit")
@@ -132,12 +158,25 @@ def _scratch_root() -> Path:
     return root
 
 
-def _check_file(district: District, decl: FileDeclaration, remote: RemoteFile, local: Path,
-                received_at: datetime, db_path: Path, scratch: Path) -> FileOutcome:
+def _check_file(
+    district: District,
+    decl: FileDeclaration,
+    remote: RemoteFile,
+    local: Path,
+    received_at: datetime,
+    db_path: Path,
+    scratch: Path,
+) -> FileOutcome:
     """Structural checks before anything loads: encoding, duplicate, header, line count."""
-    entry = _entry(district, decl, received_at, file_name=remote.name,
-                   remote_path=remote.remote_path, size_bytes=remote.size_bytes,
-                   file_modified_at=remote.modified_at)
+    entry = _entry(
+        district,
+        decl,
+        received_at,
+        file_name=remote.name,
+        remote_path=remote.remote_path,
+        size_bytes=remote.size_bytes,
+        file_modified_at=remote.modified_at,
+    )
     outcome = FileOutcome(entry, decl)
     encodings = tuple(filter(None, [transfer_setting(district, "encoding")])) or decl.encodings
     try:
@@ -146,8 +185,11 @@ def _check_file(district: District, decl: FileDeclaration, remote: RemoteFile, l
         with warehouse.connect(db_path) as con:
             latest = warehouse.latest_loaded(con, district.id, decl.dataset, district.sis)
         if latest and latest[0] == scan.sha256:
-            entry.update(status="duplicate", rows_loaded=0,
-                         reason="same content as the last loaded file; nothing loaded")
+            entry.update(
+                status="duplicate",
+                rows_loaded=0,
+                reason="same content as the last loaded file; nothing loaded",
+            )
             return outcome
         parse_path = to_utf8(local, scan.encoding, scratch / (local.name + ".utf8"))
         lines = count_lines(parse_path)
@@ -182,17 +224,26 @@ def _load(district: District, db_path: Path, outcomes: list[FileOutcome]) -> str
     resources = []
     for dataset in dict.fromkeys(o.decl.dataset for o in outcomes):
         files = [o for o in outcomes if o.decl.dataset == dataset]
-        resources.append(dlt.resource(_batches(district, files, loaded_at), name=dataset,
-                                      table_name=dataset, write_disposition="append"))
+        resources.append(
+            dlt.resource(
+                _batches(district, files, loaded_at),
+                name=dataset,
+                table_name=dataset,
+                write_disposition="append",
+            )
+        )
     info = pipeline.run(resources, loader_file_format="parquet")
     return info.loads_ids[-1]
 
 
-def _batches(district: District, outcomes: list[FileOutcome],
-             loaded_at: datetime) -> Iterator:
+def _batches(district: District, outcomes: list[FileOutcome], loaded_at: datetime) -> Iterator:
     for outcome in outcomes:
-        lineage = {"_district_id": district.id, "_source_file": outcome.entry["file_name"],
-                   "_file_sha256": outcome.entry["file_sha256"], "_loaded_at": loaded_at}
+        lineage = {
+            "_district_id": district.id,
+            "_source_file": outcome.entry["file_name"],
+            "_file_sha256": outcome.entry["file_sha256"],
+            "_loaded_at": loaded_at,
+        }
         yield from parse_batches(outcome.parse_path, outcome.decl, lineage, outcome.parse)
 
 
@@ -202,28 +253,47 @@ def _judge(con, outcome: FileOutcome, load_id: str) -> None:
     so staging keeps yesterday's data."""
     entry, parse = outcome.entry, outcome.parse
     unparseable = len({r["line_number"] for r in parse.rejects})
-    entry.update(load_id=load_id, rows_loaded=parse.rows, rows_unparseable=unparseable,
-                 status="loaded")
-    outcome.skipped_lines = tuple(sorted(set(outcome.skipped_lines)
-                                         | {r["line_number"] for r in parse.rejects}))
+    entry.update(
+        load_id=load_id, rows_loaded=parse.rows, rows_unparseable=unparseable, status="loaded"
+    )
+    outcome.skipped_lines = tuple(
+        sorted(set(outcome.skipped_lines) | {r["line_number"] for r in parse.rejects})
+    )
     if parse.rows + unparseable != entry["data_lines"]:
         first = min((r["line_number"] for r in parse.rejects), default=None)
         near = f" (check near line {first})" if first else ""
-        entry.update(status="rejected", reason=(
-            f"{parse.rows} rows parsed and {unparseable} lines unparseable, but the file has "
-            f"{entry['data_lines']} data lines: truncated or broken quoting{near}; "
-            "yesterday's data stays; ask the district to re-send the file"))
+        entry.update(
+            status="rejected",
+            reason=(
+                f"{parse.rows} rows parsed and {unparseable} lines unparseable, but the file has "
+                f"{entry['data_lines']} data lines: truncated or broken quoting{near}; "
+                "yesterday's data stays; ask the district to re-send the file"
+            ),
+        )
         return
     previous = warehouse.latest_loaded(con, entry["district_id"], entry["dataset"], entry["sis"])
     if previous and previous[1] and parse.rows < MIN_ROW_RATIO * previous[1]:
-        entry.update(status="rejected", reason=(
-            f"row count fell from {previous[1]} to {parse.rows} (below "
-            f"{MIN_ROW_RATIO:.0%} of the last good file): held back as a possible partial "
-            "export; yesterday's data stays; if the drop is real, re-send it with a note"))
+        entry.update(
+            status="rejected",
+            reason=(
+                f"row count fell from {previous[1]} to {parse.rows} (below "
+                f"{MIN_ROW_RATIO:.0%} of the last good file): held back as a possible partial "
+                "export; yesterday's data stays; if the drop is real, re-send it with a note"
+            ),
+        )
 
 
 def _rejects(outcome: FileOutcome, load_id: str) -> list[dict]:
     e = outcome.entry
-    return [dict(r, district_id=e["district_id"], sis=e["sis"], dataset=e["dataset"],
-                 file_name=e["file_name"], file_sha256=e["file_sha256"], load_id=load_id)
-            for r in outcome.parse.rejects]
+    return [
+        dict(
+            r,
+            district_id=e["district_id"],
+            sis=e["sis"],
+            dataset=e["dataset"],
+            file_name=e["file_name"],
+            file_sha256=e["file_sha256"],
+            load_id=load_id,
+        )
+        for r in outcome.parse.rejects
+    ]

@@ -135,7 +135,7 @@ def count_lines(path: Path) -> LineCount:
     content_end = size - (len(tail) - len(tail.rstrip(b"\r\n")))
     lines = newlines + (1 if tail and not tail.endswith(b"\n") else 0)
     # empty lines at the end: the newlines after the last non-empty line, but the first of them
-    trailing = max(tail[len(tail.rstrip(b"\r\n")):].count(b"\n") - 1, 0)
+    trailing = max(tail[len(tail.rstrip(b"\r\n")) :].count(b"\n") - 1, 0)
     inner: tuple[int, ...] = ()
     if first_empty_at is not None and first_empty_at < content_end - 1:
         inner = _empty_line_numbers(path, lines - trailing)
@@ -163,7 +163,9 @@ def check_header(decl: FileDeclaration, first_line: str) -> None:
     """The header must be the declared columns, in order (names compared exactly, trimmed)."""
     if not decl.header:
         return
-    found = [c.strip() for c in next(csv.reader(io.StringIO(first_line), delimiter=decl.delimiter), [])]
+    found = [
+        c.strip() for c in next(csv.reader(io.StringIO(first_line), delimiter=decl.delimiter), [])
+    ]
     if found != list(decl.columns):
         missing = [c for c in decl.columns if c not in found]
         extra = [c for c in found if c not in decl.columns]
@@ -229,8 +231,13 @@ def parse_batches(
         if pending_rows:
             yield _with_lineage(pa.Table.from_batches(pending), decl, lineage, result)
         result.rejects = [
-            dict(zip(("line_number", "column_name", "error_type", "error_message", "raw_line"), r,
-                     strict=True))
+            dict(
+                zip(
+                    ("line_number", "column_name", "error_type", "error_message", "raw_line"),
+                    r,
+                    strict=True,
+                )
+            )
             for r in con.sql(
                 "select line, column_name, cast(error_type as varchar), error_message, csv_line "
                 "from reject_errors order by line"

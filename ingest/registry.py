@@ -66,8 +66,9 @@ def load_registry(path: Path = DEFAULT_REGISTRY) -> list[District]:
                 status=entry["status"],
                 timezone=entry["timezone"],
                 transfer=dict(entry["transfer"]),
-                schools=tuple(School(**{k: str(v) for k, v in s.items()})
-                              for s in entry.get("schools", [])),
+                schools=tuple(
+                    School(**{k: str(v) for k, v in s.items()}) for s in entry.get("schools", [])
+                ),
                 demo=dict(entry.get("demo") or {}),
             )
         )

@@ -86,9 +86,14 @@ class SftpSource:
         client.set_missing_host_key_policy(paramiko.RejectPolicy())
         try:
             client.connect(
-                self.host, port=self.port, username=self.username,
-                key_filename=str(_repo_path(self.key_file)), allow_agent=False,
-                look_for_keys=False, timeout=CONNECT_TIMEOUT, banner_timeout=CONNECT_TIMEOUT,
+                self.host,
+                port=self.port,
+                username=self.username,
+                key_filename=str(_repo_path(self.key_file)),
+                allow_agent=False,
+                look_for_keys=False,
+                timeout=CONNECT_TIMEOUT,
+                banner_timeout=CONNECT_TIMEOUT,
                 auth_timeout=CONNECT_TIMEOUT,
             )
         except paramiko.BadHostKeyException:
@@ -123,7 +128,9 @@ class SftpSource:
         return sorted(
             (
                 RemoteFile(
-                    e.filename, str(PurePosixPath(self.folder) / e.filename), e.st_size or 0,
+                    e.filename,
+                    str(PurePosixPath(self.folder) / e.filename),
+                    e.st_size or 0,
                     datetime.fromtimestamp(e.st_mtime or 0, UTC),
                 )
                 for e in entries
@@ -140,13 +147,17 @@ class SftpSource:
             self._sftp.get(remote.remote_path, str(partial))
         except (OSError, paramiko.SSHException) as err:
             partial.unlink(missing_ok=True)
-            raise TransferError(f"{self.where()}: download of {remote.remote_path} failed "
-                                f"({err}); it will be retried next night") from None
+            raise TransferError(
+                f"{self.where()}: download of {remote.remote_path} failed "
+                f"({err}); it will be retried next night"
+            ) from None
         got = partial.stat().st_size
         if got != remote.size_bytes:
             partial.unlink(missing_ok=True)
-            raise TransferError(f"{self.where()}: {remote.remote_path}: received {got} bytes of "
-                                f"{remote.size_bytes}; it will be retried next night")
+            raise TransferError(
+                f"{self.where()}: {remote.remote_path}: received {got} bytes of "
+                f"{remote.size_bytes}; it will be retried next night"
+            )
         partial.replace(dest)
         return dest
 
@@ -171,9 +182,11 @@ class LocalSource:
 
     def list_files(self) -> list[RemoteFile]:
         return [
-            RemoteFile(p.name, str(p), p.stat().st_size,
-                       datetime.fromtimestamp(p.stat().st_mtime, UTC))
-            for p in sorted(self.folder.iterdir()) if p.is_file()
+            RemoteFile(
+                p.name, str(p), p.stat().st_size, datetime.fromtimestamp(p.stat().st_mtime, UTC)
+            )
+            for p in sorted(self.folder.iterdir())
+            if p.is_file()
         ]
 
     def download(self, remote: RemoteFile, dest: Path) -> Path:

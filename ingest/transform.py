@@ -34,8 +34,11 @@ class DbtRun:
     results: tuple[NodeResult, ...]
 
     def count(self, *statuses: str, resource_type: str | None = None) -> int:
-        return sum(1 for r in self.results if r.status in statuses
-                   and (resource_type is None or r.resource_type == resource_type))
+        return sum(
+            1
+            for r in self.results
+            if r.status in statuses and (resource_type is None or r.resource_type == resource_type)
+        )
 
     @property
     def errors(self) -> list[NodeResult]:
@@ -54,11 +57,13 @@ def run_dbt(*args: str, db_path: Path | None = None) -> DbtRun:
     results = []
     for r in getattr(outcome.result, "results", None) or []:
         node = getattr(r, "node", None)
-        results.append(NodeResult(
-            name=getattr(node, "name", None) or getattr(r, "unique_id", "?"),
-            resource_type=str(getattr(node, "resource_type", "source")),
-            status=str(getattr(r.status, "value", r.status)),
-            failures=int(getattr(r, "failures", None) or 0),
-            message=str(getattr(r, "message", "") or ""),
-        ))
+        results.append(
+            NodeResult(
+                name=getattr(node, "name", None) or getattr(r, "unique_id", "?"),
+                resource_type=str(getattr(node, "resource_type", "source")),
+                status=str(getattr(r.status, "value", r.status)),
+                failures=int(getattr(r, "failures", None) or 0),
+                message=str(getattr(r, "message", "") or ""),
+            )
+        )
     return DbtRun(" ".join(args), bool(outcome.success), tuple(results))

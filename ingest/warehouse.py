@@ -67,13 +67,35 @@ create table if not exists {META}.district_schools (
 """
 
 MANIFEST_COLUMNS = (
-    "district_id", "sis", "dataset", "file_name", "remote_path", "size_bytes", "file_sha256",
-    "file_modified_at", "received_at", "load_id", "encoding", "delimiter", "data_lines",
-    "rows_loaded", "rows_unparseable", "status", "reason",
+    "district_id",
+    "sis",
+    "dataset",
+    "file_name",
+    "remote_path",
+    "size_bytes",
+    "file_sha256",
+    "file_modified_at",
+    "received_at",
+    "load_id",
+    "encoding",
+    "delimiter",
+    "data_lines",
+    "rows_loaded",
+    "rows_unparseable",
+    "status",
+    "reason",
 )
 REJECT_COLUMNS = (
-    "district_id", "sis", "dataset", "file_name", "file_sha256", "load_id", "line_number",
-    "error_type", "error_message", "raw_line",
+    "district_id",
+    "sis",
+    "dataset",
+    "file_name",
+    "file_sha256",
+    "load_id",
+    "line_number",
+    "error_type",
+    "error_message",
+    "raw_line",
 )
 
 
@@ -102,18 +124,33 @@ def write_registry(con: duckdb.DuckDBPyConnection, districts: Sequence[District]
     con.execute(f"delete from {META}.district_schools")
     con.executemany(
         f"insert into {META}.districts values (?, ?, ?, ?, ?, ?, ?, ?)",
-        [(d.id, d.name, d.state, d.state_district_id, d.sis, d.transfer_method, d.status,
-          d.timezone) for d in districts],
+        [
+            (
+                d.id,
+                d.name,
+                d.state,
+                d.state_district_id,
+                d.sis,
+                d.transfer_method,
+                d.status,
+                d.timezone,
+            )
+            for d in districts
+        ],
     )
-    schools = [(d.id, s.school_id, s.state_school_id, s.name, s.grade_low, s.grade_high)
-               for d in districts for s in d.schools]
+    schools = [
+        (d.id, s.school_id, s.state_school_id, s.name, s.grade_low, s.grade_high)
+        for d in districts
+        for s in d.schools
+    ]
     if schools:
         con.executemany(f"insert into {META}.district_schools values (?, ?, ?, ?, ?, ?)", schools)
     con.execute("commit")
 
 
-def latest_loaded(con: duckdb.DuckDBPyConnection, district_id: str, dataset: str,
-                  sis: str) -> tuple[str, int] | None:
+def latest_loaded(
+    con: duckdb.DuckDBPyConnection, district_id: str, dataset: str, sis: str
+) -> tuple[str, int] | None:
     """(sha256, rows) of the latest good file of a district and dataset, if any."""
     return con.execute(
         f"""select file_sha256, rows_loaded from {META}.file_manifest
@@ -123,8 +160,9 @@ def latest_loaded(con: duckdb.DuckDBPyConnection, district_id: str, dataset: str
     ).fetchone()
 
 
-def record_files(con: duckdb.DuckDBPyConnection, entries: Sequence[dict],
-                 rejects: Sequence[dict]) -> None:
+def record_files(
+    con: duckdb.DuckDBPyConnection, entries: Sequence[dict], rejects: Sequence[dict]
+) -> None:
     if entries:
         con.executemany(
             f"insert into {META}.file_manifest ({', '.join(MANIFEST_COLUMNS)}) "
@@ -139,8 +177,14 @@ def record_files(con: duckdb.DuckDBPyConnection, entries: Sequence[dict],
         )
 
 
-def fix_row_numbers(con: duckdb.DuckDBPyConnection, decl: FileDeclaration, district_id: str,
-                    sha256: str, load_id: str, skipped_lines: Sequence[int]) -> None:
+def fix_row_numbers(
+    con: duckdb.DuckDBPyConnection,
+    decl: FileDeclaration,
+    district_id: str,
+    sha256: str,
+    load_id: str,
+    skipped_lines: Sequence[int],
+) -> None:
     """Turn provisional row numbers (data row + header) into physical line numbers.
 
     DuckDB skips empty lines and rejected lines. With the skipped line numbers S sorted,
@@ -161,8 +205,9 @@ def fix_row_numbers(con: duckdb.DuckDBPyConnection, decl: FileDeclaration, distr
     con.execute("drop table skipped_lines")
 
 
-def purge_old_loads(con: duckdb.DuckDBPyConnection, decl: FileDeclaration, district_id: str,
-                    keep: int) -> int:
+def purge_old_loads(
+    con: duckdb.DuckDBPyConnection, decl: FileDeclaration, district_id: str, keep: int
+) -> int:
     """Raw tables keep the rows of the last `keep` files received per district and dataset
     (whatever their status), and drop rows no manifest entry accounts for (a crashed run)."""
     kept = f"""
