@@ -8,7 +8,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from ingest.paths import DEFAULT_REGISTRY, duckdb_path, work_dir
+from ingest.paths import DBT_PROJECT_DIR, DEFAULT_REGISTRY, REPO_ROOT, duckdb_path, work_dir
 from ingest.registry import District, load_registry
 
 
@@ -104,9 +104,7 @@ def cmd_demo(args) -> int:
             mismatches += mark != "ok"
             print(f"  {district_id:<24} {mart:<26} expected {rows:>7,}  got {got!s:>7}  {mark}")
     print(f"\nwarehouse: {duckdb_path()}")
-    print(
-        f"docs: {Path(__file__).resolve().parent.parent / 'dbt_project' / 'target' / 'index.html'}"
-    )
+    print(f"docs: {DBT_PROJECT_DIR / 'target' / 'index.html'}")
     return 1 if report.failed or mismatches else 0
 
 
@@ -165,6 +163,8 @@ def main(argv: list[str] | None = None) -> int:
     bench.add_argument("--scratch", help="folder for the benchmark files (default: a temp dir)")
 
     args = parser.parse_args(argv)
+    # dlt reads .dlt/config.toml and .dlt/secrets.toml from the repo, wherever we are run from
+    os.environ.setdefault("DLT_PROJECT_DIR", str(REPO_ROOT))
     if args.db:
         os.environ["PATHWAYS_DUCKDB_PATH"] = str(args.db.resolve())
     return args.func(args)

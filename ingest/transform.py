@@ -50,6 +50,7 @@ def run_dbt(*args: str, db_path: Path | None = None) -> DbtRun:
     from dbt.cli.main import dbtRunner  # dbt is slow to import; only when needed
 
     os.environ["PATHWAYS_DUCKDB_PATH"] = str(db_path or duckdb_path())
+    os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")  # offline, student data
     argv = [*args, "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(PROFILES_DIR)]
     outcome = dbtRunner().invoke(argv)
     if outcome.exception is not None and outcome.result is None:
