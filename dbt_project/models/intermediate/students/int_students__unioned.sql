@@ -1,0 +1,16 @@
+-- Students of every SIS in the common columns. A new SIS adds its int model here.
+with
+
+skyward_sms as (
+
+    select * from {{ ref('int_skyward_sms__students') }}
+
+),
+
+unioned as (
+
+    select * from skyward_sms
+
+)
+
+select * from unioned

@@ -1,0 +1,46 @@
+with
+
+schools as (
+
+    select * from {{ ref('stg_pathways__district_schools') }}
+
+),
+
+districts as (
+
+    select * from {{ ref('stg_pathways__districts') }}
+
+),
+
+grade_levels as (
+
+    select * from {{ ref('xwalk_grade_levels') }}
+    where sis = 'pathways'
+
+),
+
+final as (
+
+    select
+        {{ pathways_key('schools.district_id', ['schools.school_id']) }} as k_school,
+        {{ pathways_key('schools.district_id', []) }} as k_district,
+        schools.district_id,
+        districts.sis,
+        schools.school_id,
+        schools.state_school_id,
+        schools.school_name,
+        low_grades.grade_level as grade_low,
+        low_grades.grade_level_number as grade_low_number,
+        high_grades.grade_level as grade_high,
+        high_grades.grade_level_number as grade_high_number
+    from schools
+    inner join districts
+        on schools.district_id = districts.district_id
+    left join grade_levels as low_grades
+        on schools.grade_low_code = low_grades.source_code
+    left join grade_levels as high_grades
+        on schools.grade_high_code = high_grades.source_code
+
+)
+
+select * from final

@@ -1,0 +1,41 @@
+with
+
+source as (
+
+    select * from {{ source('pathways_meta', 'file_manifest') }}
+
+),
+
+renamed as (
+
+    select
+        -- ids
+        district_id,
+        sis,
+        dataset,
+        file_sha256,
+        load_id,
+
+        -- strings
+        file_name,
+        remote_path,
+        encoding,
+        delimiter,
+        lower(trim(status)) as status,
+        reason,
+
+        -- timestamps
+        file_modified_at,
+        received_at,
+
+        -- numerics
+        size_bytes,
+        data_lines,
+        rows_loaded,
+        rows_unparseable
+
+    from source
+
+)
+
+select * from renamed
