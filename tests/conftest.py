@@ -1,0 +1,22 @@
+"""Shared test setup: every test runs against its own work dir and DuckDB file."""
+
+import os
+
+import pytest
+
+from ingest.paths import REPO_ROOT
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _isolated_runtime(tmp_path_factory):
+    work = tmp_path_factory.mktemp("pathways-work")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("PATHWAYS_WORK_DIR", str(work))
+        mp.setenv("PATHWAYS_DUCKDB_PATH", str(work / "pathways.duckdb"))
+        mp.setenv("DLT_PROJECT_DIR", str(REPO_ROOT))
+        mp.setenv("RUNTIME__DLTHUB_TELEMETRY", "false")
+        # never pick up an operator's district overrides from the environment
+        for name in list(os.environ):
+            if name.startswith("DISTRICTS__"):
+                mp.delenv(name)
+        yield work

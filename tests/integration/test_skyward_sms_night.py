@@ -1,0 +1,204 @@
+"""Skyward SMS end to end: synthetic districts on a real SFTP server on 127.0.0.1 (OpenSSH
+sshd when installed), ingest into the real DuckDB file, dbt build, assertions on the marts.
+
+The module plays three nights against one warehouse and records what each left behind:
+  night 1  a clean night                          -> every generated row is in the marts
+  night 2  the same files sent again              -> duplicates, nothing changes
+  night 3  broken files (header, truncation, one bad row, a missing file)
+           -> broken files rejected, yesterday's data stays, the bad row is reported
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from ingest.demo import serve_districts, write_night
+from ingest.night import NightReport, collect_counts, ingest_districts, run_night
+from ingest.registry import load_registry
+from ingest.transform import run_dbt
+
+pytestmark = pytest.mark.integration
+
+STUDENTS = 80  # per district: small enough for CI, large enough for every code path
+NIGHT = date(2026, 11, 27)
+
+
+def _query(db: Path, sql: str, *params):
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute(sql, list(params)).fetchall()
+
+
+def _raw_counts(db: Path) -> dict[tuple[str, str], int]:
+    counts = {}
+    for table in ("students", "course_crosswalk", "grades", "gpa", "ibc"):
+        for district_id, n in _query(
+            db, f"select _district_id, count(*) from raw_skyward_sms.{table} group by all"
+        ):
+            counts[(table, district_id)] = n
+    return counts
+
+
+def _statuses(report: NightReport) -> dict[tuple[str, str], tuple[str, str]]:
+    return {
+        (n.district.id, f.entry["dataset"]): (f.status, f.entry.get("reason") or "")
+        for n in report.nights
+        for f in n.files
+    }
+
+
+def _break_night(folder: Path) -> None:
+    """Night 3: what really goes wrong with SIS exports."""
+    (students,) = folder.glob("students_*.csv")
+    raw = students.read_bytes()
+    students.write_bytes(raw.replace(b"Grad Yr", b"Graduation Year", 1))  # layout changed
+    (grades,) = folder.glob("grades_*.csv")
+    raw = grades.read_bytes().rstrip(b"\r\n")
+    grades.write_bytes(raw[: raw.rfind(b"\r\n") + 15])  # connection dropped mid-line
+    (gpa,) = folder.glob("gpa_*.csv")
+    raw = gpa.read_bytes().rstrip(b"\r\n")
+    last = raw[raw.rfind(b"\r\n") + 2 :].split(b",")
+    last[3] = b"1999"  # another school year keeps the row's key unique
+    last[5], last[6] = b"7.5", b"4"  # GPA 7.5 on a 4-point scale
+    gpa.write_bytes(raw + b"\r\n" + b",".join(last) + b"\r\n")
+    for crosswalk in folder.glob("course_crosswalk_*.csv"):
+        crosswalk.unlink()  # not sent tonight
+
+
+@pytest.fixture(scope="module")
+def nights(tmp_path_factory):
+    work = tmp_path_factory.mktemp("skyward-sms")
+    db = work / "pathways.duckdb"
+    districts = load_registry()
+    root = work / "sftp"
+    generated = write_night(districts, root, NIGHT, students=STUDENTS)
+    seen: dict = {"db": db, "districts": districts, "generated": generated}
+    with serve_districts(districts, root, work / "servers") as servers:
+        seen["server_kinds"] = {s.kind for s in servers.values()}
+        first = run_night(districts, db_path=db, all_districts=districts, docs=True)
+        seen["night1"] = first
+        seen["raw1"] = _raw_counts(db)
+
+        second = NightReport()
+        ingest_districts(districts, db, second, districts)
+        second.build = run_dbt("build", db_path=db)
+        collect_counts(second, db, [d.id for d in districts])
+        seen["night2"], seen["raw2"] = second, _raw_counts(db)
+
+        tx = next(d for d in districts if d.state == "TX")
+        _break_night(generated[tx.id].folder)
+        third = NightReport()
+        ingest_districts([tx], db, third, districts)
+        third.build = run_dbt("build", db_path=db)
+        collect_counts(third, db, [d.id for d in districts])
+        seen["night3"], seen["tx"] = third, tx
+    return seen
+
+
+def test_served_by_openssh_when_installed(nights):
+    from ingest.sftp_server import openssh_available
+
+    assert nights["server_kinds"] == ({"openssh"} if openssh_available() else {"paramiko"})
+
+
+def test_first_night_loads_every_file(nights):
+    report = nights["night1"]
+    assert not report.transfer_errors
+    statuses = _statuses(report)
+    for d in nights["districts"]:
+        datasets = {ds for (did, ds) in statuses if did == d.id}
+        expected = {"students", "course_crosswalk", "grades", "gpa"} | (
+            {"ibc"} if d.state == "TX" else set()
+        )
+        assert datasets == expected
+        for ds in datasets:
+            assert statuses[(d.id, ds)][0] == "loaded", statuses[(d.id, ds)]
+
+
+def test_marts_hold_every_generated_row(nights):
+    report = nights["night1"]
+    assert report.build.success and not report.build.errors, report.build.errors
+    for district_id, generated in nights["generated"].items():
+        got = report.mart_rows[district_id]
+        for mart, rows in generated.expected_marts.items():
+            assert got[mart] == rows, (district_id, mart, got[mart], rows)
+        assert report.rejected_rows[district_id] == 0
+
+
+def test_manifest_detects_each_encoding(nights):
+    rows = _query(
+        nights["db"],
+        "select district_id, encoding, count(*) from pathways_meta.file_manifest "
+        "where status = 'loaded' group by all",
+    )
+    encodings = {(d, e) for d, e, _ in rows}
+    assert ("bluebonnet_isd", "utf-8-sig") in encodings
+    assert ("hoosier_valley_schools", "windows-1252") in encodings
+
+
+@pytest.mark.parametrize("district_id", ["bluebonnet_isd", "hoosier_valley_schools"])
+def test_accented_names_survive_bom_and_windows_1252(nights, district_id):
+    names = _query(
+        nights["db"],
+        "select first_name, last_name from marts.dim_student where district_id = ?",
+        district_id,
+    )
+    assert ("José", "Peña") in names
+    assert any("’" in last for _, last in names)  # cp1252 0x92, outside Latin-1
+
+
+def test_row_numbers_are_lines_of_the_original_file(nights):
+    db = nights["db"]
+    # José Peña is the first student: line 2, under the header
+    assert _query(
+        db,
+        "select distinct _row_number from raw_skyward_sms.students where first_name = 'José'",
+    ) == [(2,)]
+    # the crosswalk has no header: its first record is line 1
+    assert _query(db, "select min(_row_number) from raw_skyward_sms.course_crosswalk") == [(1,)]
+
+
+def test_resent_night_changes_nothing(nights):
+    statuses = _statuses(nights["night2"])
+    assert statuses and {s for s, _ in statuses.values()} == {"duplicate"}
+    assert nights["raw2"] == nights["raw1"]
+    assert nights["night2"].mart_rows == nights["night1"].mart_rows
+
+
+def test_bad_night_keeps_yesterdays_data(nights):
+    tx = nights["tx"].id
+    statuses = _statuses(nights["night3"])
+    assert statuses[(tx, "students")][0] == "rejected"
+    assert "header" in statuses[(tx, "students")][1]
+    assert "Grad Yr" in statuses[(tx, "students")][1]
+    assert statuses[(tx, "grades")][0] == "rejected"
+    assert "truncated" in statuses[(tx, "grades")][1]
+    assert statuses[(tx, "course_crosswalk")][0] == "missing"
+    assert statuses[(tx, "gpa")][0] == "loaded"
+    assert statuses[(tx, "ibc")][0] == "duplicate"
+    before, after = nights["night1"].mart_rows[tx], nights["night3"].mart_rows[tx]
+    assert after == before  # the bad GPA row is kept out; every other mart is yesterday's
+
+
+def test_bad_row_is_reported_with_file_and_line(nights):
+    tx = nights["tx"].id
+    gpa_file = next(nights["generated"][tx].folder.glob("gpa_*.csv"))
+    last_line = gpa_file.read_bytes().rstrip(b"\r\n").count(b"\n") + 1
+    rejected = _query(
+        nights["db"],
+        "select source_file, row_number, reason from validation.rejected_rows "
+        "where district_id = ? and dataset = 'gpa'",
+        tx,
+    )
+    assert [(f, n) for f, n, _ in rejected] == [(gpa_file.name, last_line)]
+    assert "gpa" in rejected[0][2].lower()
+    assert nights["night3"].rejected_rows[tx] == 1
+
+
+def test_docs_are_generated(nights):
+    assert nights["night1"].docs.success
+    target = Path(__file__).resolve().parents[2] / "dbt_project" / "target"
+    assert (target / "index.html").is_file() and (target / "catalog.json").is_file()
