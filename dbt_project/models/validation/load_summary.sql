@@ -96,9 +96,18 @@ final as (
         with_cutoff.data_lines as rows_received,
         with_cutoff.rows_loaded,
         with_cutoff.rows_unparseable,
-        case when latest_good_files.file_sha256 is not null then cast(coalesce(row_outcomes.rows_staged, 0) as {{ dbt.type_bigint() }}) end as rows_staged,
-        case when latest_good_files.file_sha256 is not null then cast(coalesce(row_outcomes.rows_rejected, 0) as {{ dbt.type_bigint() }}) end as rows_rejected,
-        case when latest_good_files.file_sha256 is not null then cast(coalesce(row_outcomes.rows_accepted, 0) as {{ dbt.type_bigint() }}) end as rows_accepted
+        case
+            when latest_good_files.file_sha256 is not null
+                then cast(coalesce(row_outcomes.rows_staged, 0) as {{ dbt.type_bigint() }})
+        end as rows_staged,
+        case
+            when latest_good_files.file_sha256 is not null
+                then cast(coalesce(row_outcomes.rows_rejected, 0) as {{ dbt.type_bigint() }})
+        end as rows_rejected,
+        case
+            when latest_good_files.file_sha256 is not null
+                then cast(coalesce(row_outcomes.rows_accepted, 0) as {{ dbt.type_bigint() }})
+        end as rows_accepted
     from with_cutoff
     left join latest_good_files
         on
