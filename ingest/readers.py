@@ -40,12 +40,7 @@ class ByteScan:
 @dataclass(frozen=True)
 class LineCount:
     lines: int  # physical lines (a last line without a newline counts)
-    blank_line_numbers: tuple[int, ...]  # empty lines before the last non-empty one (1-based)
-    trailing_blank_lines: int
-
-    @property
-    def non_blank(self) -> int:
-        return self.lines - len(self.blank_line_numbers) - self.trailing_blank_lines
+    trailing_blank_lines: int  # empty lines at the end of the file
 
 
 def scan_bytes(path: Path, encodings: tuple[str, ...]) -> ByteScan:
@@ -113,36 +108,22 @@ def to_utf8(path: Path, encoding: str, dest: Path) -> Path:
 
 
 def count_lines(path: Path) -> LineCount:
-    """Physical lines, and where the empty ones are (DuckDB skips them, so row numbers must).
-
-    Fast path: byte counts only. Empty lines inside the data are rare, so only when one is
-    seen are they located line by line.
-    """
+    """Physical lines and the empty lines at the end (a byte count: no per-line work)."""
     newlines = 0
-    size = 0
-    first_empty_at: int | None = None  # offset of the newline that precedes an empty line
     tail = b""
     with open(path, "rb") as fh:
         while chunk := fh.read(CHUNK):
-            if first_empty_at is None:
-                joined = tail[-2:] + chunk  # a pattern may straddle two chunks
-                hits = [i for i in (joined.find(b"\n\n"), joined.find(b"\n\r\n")) if i >= 0]
-                if hits:
-                    first_empty_at = size - len(tail[-2:]) + min(hits)
             newlines += chunk.count(b"\n")
-            size += len(chunk)
-            tail = (tail + chunk)[-4096:]
-    content_end = size - (len(tail) - len(tail.rstrip(b"\r\n")))
+            tail = (tail + chunk[-4096:])[-4096:]
     lines = newlines + (1 if tail and not tail.endswith(b"\n") else 0)
-    # empty lines at the end: the newlines after the last non-empty line, but the first of them
+    # the newlines after the last non-empty line, but the one that ends it
     trailing = max(tail[len(tail.rstrip(b"\r\n")) :].count(b"\n") - 1, 0)
-    inner: tuple[int, ...] = ()
-    if first_empty_at is not None and first_empty_at < content_end - 1:
-        inner = _empty_line_numbers(path, lines - trailing)
-    return LineCount(lines, inner, trailing)
+    return LineCount(lines, trailing)
 
 
-def _empty_line_numbers(path: Path, up_to: int) -> tuple[int, ...]:
+def empty_line_numbers(path: Path, up_to: int) -> tuple[int, ...]:
+    """Empty lines among the first `up_to` lines. DuckDB skips them, so row numbers must too.
+    Rare inside data, so only looked for when the counts do not add up."""
     found = []
     with open(path, "rb") as fh:
         for number, raw in enumerate(fh, start=1):
@@ -256,8 +237,11 @@ def _with_lineage(
     row_numbers = pc.add(pc.cumulative_sum(pa.repeat(pa.scalar(1, pa.int64()), n)), first - 1)
     result.rows += n
     table = table.combine_chunks()
+    constant_index = pa.repeat(pa.scalar(0, pa.int32()), n)
     for name in ("_district_id", "_source_file", "_file_sha256"):
-        table = table.append_column(name, pa.repeat(pa.scalar(lineage[name], pa.string()), n))
+        # dictionary-encoded: one value per file, cheap to write to parquet and to load
+        value = pa.array([lineage[name]], pa.string())
+        table = table.append_column(name, pa.DictionaryArray.from_arrays(constant_index, value))
     table = table.append_column("_row_number", row_numbers)
     loaded_at = pa.scalar(lineage["_loaded_at"], pa.timestamp("us", tz="UTC"))
     return table.append_column("_loaded_at", pa.repeat(loaded_at, n))

@@ -8,9 +8,11 @@ import pytest
 from ingest.declarations import declarations_for
 from ingest.readers import (
     FileProblem,
+    LineCount,
     ParseResult,
     check_header,
     count_lines,
+    empty_line_numbers,
     parse_batches,
     read_first_line,
     scan_bytes,
@@ -36,23 +38,20 @@ def _write(tmp_path: Path, data: bytes, name: str = "f.csv") -> Path:
 
 
 @pytest.mark.parametrize(
-    ("data", "lines", "inner_blank", "trailing"),
+    ("data", "lines", "trailing", "empty"),
     [
-        (b"a\r\nb\r\n", 2, (), 0),
-        (b"a\r\nb\r\n\r\n\r\n", 4, (), 2),
-        (b"a\nb", 2, (), 0),
-        (b"a\n\n\nb\n\n", 5, (2, 3), 1),
-        (b"h\r\n1\r\n\r\n2\r\n", 4, (3,), 0),
-        (b"", 0, (), 0),
+        (b"a\r\nb\r\n", 2, 0, ()),
+        (b"a\r\nb\r\n\r\n\r\n", 4, 2, (3, 4)),
+        (b"a\nb", 2, 0, ()),
+        (b"a\n\n\nb\n\n", 5, 1, (2, 3, 5)),
+        (b"h\r\n1\r\n\r\n2\r\n", 4, 0, (3,)),
+        (b"", 0, 0, ()),
     ],
 )
-def test_count_lines(tmp_path, data, lines, inner_blank, trailing):
-    counted = count_lines(_write(tmp_path, data))
-    assert (counted.lines, counted.blank_line_numbers, counted.trailing_blank_lines) == (
-        lines,
-        inner_blank,
-        trailing,
-    )
+def test_count_lines(tmp_path, data, lines, trailing, empty):
+    path = _write(tmp_path, data)
+    assert count_lines(path) == LineCount(lines, trailing)
+    assert empty_line_numbers(path, lines) == empty
 
 
 @pytest.mark.parametrize(
