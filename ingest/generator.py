@@ -71,12 +71,19 @@ def _open_csv(path: Path, decl: FileDeclaration, encoding: str) -> tuple[TextIO,
 
 
 def _csv_writer(f: TextIO, decl: FileDeclaration) -> Any:
-    return csv.writer(f, delimiter=decl.delimiter, quotechar='"', quoting=csv.QUOTE_MINIMAL,
-                      lineterminator=CRLF)
+    return csv.writer(
+        f, delimiter=decl.delimiter, quotechar='"', quoting=csv.QUOTE_MINIMAL, lineterminator=CRLF
+    )
 
 
-def write_declared_file(path: Path, decl: FileDeclaration, rows: Sequence[Mapping[str, str]], *,
-                        encoding: str = DEFAULT_ENCODING, blank_lines: int = 0) -> int:
+def write_declared_file(
+    path: Path,
+    decl: FileDeclaration,
+    rows: Sequence[Mapping[str, str]],
+    *,
+    encoding: str = DEFAULT_ENCODING,
+    blank_lines: int = 0,
+) -> int:
     """Write rows (dicts keyed by the declared column names) as the declaration says.
 
     Returns the number of data rows written (header and blank trailing lines excluded)."""
@@ -143,16 +150,27 @@ def _clamp(value: float, low: float, high: float) -> float:
 
 
 LETTER_CUTOFFS = (
-    (97, "A+"), (93, "A"), (90, "A-"), (87, "B+"), (83, "B"), (80, "B-"),
-    (77, "C+"), (73, "C"), (70, "C-"), (67, "D+"), (63, "D"), (60, "D-"),
+    (97, "A+"),
+    (93, "A"),
+    (90, "A-"),
+    (87, "B+"),
+    (83, "B"),
+    (80, "B-"),
+    (77, "C+"),
+    (73, "C"),
+    (70, "C-"),
+    (67, "D+"),
+    (63, "D"),
+    (60, "D-"),
 )
 LETTER_MARKS = tuple(letter for _, letter in LETTER_CUTOFFS) + ("F", "P", "I", "NG")
 NO_CREDIT_MARKS = ("F", "I", "NG")
 NUMERIC_PASSING = 70
 
 
-def _grade_result(rng: random.Random, ability: float, attempted: float,
-                  numeric: bool) -> tuple[str, str, str]:
+def _grade_result(
+    rng: random.Random, ability: float, attempted: float, numeric: bool
+) -> tuple[str, str, str]:
     """(Grade Mark, Percent, Credit Earned) for one course and term."""
     roll = rng.random()
     if roll < 0.04:  # pass/fail courses, incompletes and no-grades: no percent
@@ -173,22 +191,117 @@ def _grade_result(rng: random.Random, ability: float, attempted: float,
 # Names use only characters Windows-1252 can encode (no ễ, Ł, ă…): the same district may
 # export in either encoding.
 FIRST_NAMES = {
-    "F": ("María", "Sofía", "Zoë", "Renée", "Chloé", "Inés", "Ximena", "Valentina", "Camila",
-          "Emma", "Olivia", "Ava", "Mia", "Harper", "Amelia", "Isabella", "Abigail", "Lily-Mae",
-          "Anne-Marie", "Aaliyah", "Brooklyn", "Madison", "Leah", "Nora", "Élodie", "Anaïs",
-          "Noémie", "Dominique", "Zuzana", "Maëlle"),
-    "M": ("José", "Andrés", "Raúl", "Jesús", "Ángel", "Iván", "Matías", "Joaquín", "François",
-          "Noël", "Liam", "Noah", "Elijah", "James", "Mateo", "Lucas", "Ethan", "Jackson",
-          "Aiden", "Caleb", "Jean-Luc", "D’Andre", "Søren", "Zoltán", "Björn", "Óscar",
-          "Tomáš", "Wyatt", "Hunter", "Luis"),
+    "F": (
+        "María",
+        "Sofía",
+        "Zoë",
+        "Renée",
+        "Chloé",
+        "Inés",
+        "Ximena",
+        "Valentina",
+        "Camila",
+        "Emma",
+        "Olivia",
+        "Ava",
+        "Mia",
+        "Harper",
+        "Amelia",
+        "Isabella",
+        "Abigail",
+        "Lily-Mae",
+        "Anne-Marie",
+        "Aaliyah",
+        "Brooklyn",
+        "Madison",
+        "Leah",
+        "Nora",
+        "Élodie",
+        "Anaïs",
+        "Noémie",
+        "Dominique",
+        "Zuzana",
+        "Maëlle",
+    ),
+    "M": (
+        "José",
+        "Andrés",
+        "Raúl",
+        "Jesús",
+        "Ángel",
+        "Iván",
+        "Matías",
+        "Joaquín",
+        "François",
+        "Noël",
+        "Liam",
+        "Noah",
+        "Elijah",
+        "James",
+        "Mateo",
+        "Lucas",
+        "Ethan",
+        "Jackson",
+        "Aiden",
+        "Caleb",
+        "Jean-Luc",
+        "D’Andre",
+        "Søren",
+        "Zoltán",
+        "Björn",
+        "Óscar",
+        "Tomáš",
+        "Wyatt",
+        "Hunter",
+        "Luis",
+    ),
 }
 LAST_NAMES = (
-    "Peña", "Muñoz", "García", "Hernández", "López", "Martínez", "González", "Rodríguez",
-    "Pérez", "Sánchez", "Ramírez", "Núñez", "Ibáñez", "Gómez", "Ortiz", "Cruz", "Reyes",
-    "Smith", "Johnson", "Williams", "Brown", "Jones", "Miller", "Davis", "Wilson", "Anderson",
-    "Taylor", "Moore", "Jackson", "Lee", "Nguyen", "Tran", "Patel", "Kim", "Müller",
-    "Schröder", "Brontë", "O’Brien", "O’Connor", "D’Angelo", "Smith-Jones", "García-López",
-    "St. Clair", "Van der Berg", "Lefèvre",
+    "Peña",
+    "Muñoz",
+    "García",
+    "Hernández",
+    "López",
+    "Martínez",
+    "González",
+    "Rodríguez",
+    "Pérez",
+    "Sánchez",
+    "Ramírez",
+    "Núñez",
+    "Ibáñez",
+    "Gómez",
+    "Ortiz",
+    "Cruz",
+    "Reyes",
+    "Smith",
+    "Johnson",
+    "Williams",
+    "Brown",
+    "Jones",
+    "Miller",
+    "Davis",
+    "Wilson",
+    "Anderson",
+    "Taylor",
+    "Moore",
+    "Jackson",
+    "Lee",
+    "Nguyen",
+    "Tran",
+    "Patel",
+    "Kim",
+    "Müller",
+    "Schröder",
+    "Brontë",
+    "O’Brien",
+    "O’Connor",
+    "D’Angelo",
+    "Smith-Jones",
+    "García-López",
+    "St. Clair",
+    "Van der Berg",
+    "Lefèvre",
 )
 # The first students of every district, so each file shows these realities even when small.
 FIXED_STUDENTS = (("José", "Peña", "M"), ("Zoë", "O’Brien", "F"), ("Renée", "García-López", "F"))
@@ -208,86 +321,90 @@ def _catalog(rows: Sequence[tuple[str, float, str, str]]) -> tuple[CatalogCourse
 
 # Synthetic catalog: plausible titles and code shapes (TX ^[0-9A-Z]{8}$, IN ^\d{4}$), not an
 # authoritative code list. Some titles hold commas so the files need quoting.
-HIGH_SCHOOL_COURSES = _catalog((
-    ("English I", 1.0, "03220100", "1002"),
-    ("English I, Honors", 1.0, "03220100", "1002"),
-    ("English II", 1.0, "03220200", "1004"),
-    ("English III", 1.0, "03220300", "1006"),
-    ("English IV", 1.0, "03220400", "1008"),
-    ("Algebra I", 1.0, "03100500", "2520"),
-    ("Geometry", 1.0, "03100700", "2532"),
-    ("Algebra II", 1.0, "03100600", "2522"),
-    ("Precalculus", 1.0, "03101100", "2564"),
-    ("AP Calculus AB", 1.0, "A3100101", "2562"),
-    ("AP Statistics", 1.0, "A3100200", "2570"),
-    ("College Preparatory Mathematics", 1.0, "CP111200", "2526"),
-    ("Dual Credit College Algebra", 0.5, "N1290001", "2518"),
-    ("Biology", 1.0, "03010200", "3024"),
-    ("Chemistry", 1.0, "03040000", "3064"),
-    ("Physics", 1.0, "03050000", "3084"),
-    ("Integrated Physics and Chemistry", 1.0, "03060201", "3108"),
-    ("Environmental Systems", 1.0, "03020000", "3010"),
-    ("Anatomy and Physiology", 1.0, "13020600", "5276"),
-    ("World Geography Studies", 1.0, "03320100", "1570"),
-    ("World History Studies", 1.0, "03340400", "1548"),
-    ("U.S. History Studies Since 1877", 1.0, "03340100", "1542"),
-    ("U.S. Government", 0.5, "03330100", "1540"),
-    ("Economics, with Emphasis on the Free Enterprise System", 0.5, "03310300", "1514"),
-    ("Psychology", 0.5, "03350100", "1532"),
-    ("Sociology", 0.5, "03370100", "1534"),
-    ("Spanish I", 1.0, "03440100", "2120"),
-    ("Spanish II", 1.0, "03440200", "2122"),
-    ("Spanish III", 1.0, "03440300", "2124"),
-    ("French I", 1.0, "03410100", "2020"),
-    ("Physical Education, Foundations of Personal Fitness", 1.0, "PES00052", "3542"),
-    ("Health Education", 0.5, "03810100", "3506"),
-    ("Art I", 1.0, "03500100", "4000"),
-    ("Art II, Drawing", 1.0, "03500500", "4004"),
-    ("Theatre I", 1.0, "03250100", "4242"),
-    ("Choir I", 1.0, "03150100", "4182"),
-    ("Band I", 1.0, "03150200", "4160"),
-    ("Debate I", 1.0, "03240400", "1078"),
-    ("Journalism", 1.0, "03230100", "1080"),
-    ("Principles of Health Science", 1.0, "13020200", "5274"),
-    ("Principles of Information Technology", 1.0, "13027200", "4803"),
-    ("Computer Science I", 1.0, "03580200", "4568"),
-    ("Principles of Agriculture, Food, and Natural Resources", 1.0, "13000200", "5002"),
-    ("Animal Science", 1.0, "13000600", "5008"),
-    ("Welding I", 1.0, "13032300", "5776"),
-    ("Principles of Business, Marketing, and Finance", 1.0, "13011200", "4562"),
-    ("Accounting I", 1.0, "13016600", "4524"),
-    ("Personal Financial Literacy", 0.5, "03380082", "4540"),
-))
-MIDDLE_SCHOOL_COURSES = _catalog((
-    ("English Language Arts and Reading, Grade 6", 1.0, "02200600", "0428"),
-    ("English Language Arts and Reading, Grade 7", 1.0, "02200700", "0430"),
-    ("English Language Arts and Reading, Grade 8", 1.0, "02200800", "0432"),
-    ("Mathematics, Grade 6", 1.0, "02300600", "0502"),
-    ("Mathematics, Grade 7", 1.0, "02300700", "0504"),
-    ("Mathematics, Grade 8", 1.0, "02300800", "0506"),
-    ("Algebra I", 1.0, "03100500", "2520"),
-    ("Science, Grade 6", 1.0, "02400600", "0602"),
-    ("Science, Grade 7", 1.0, "02400700", "0604"),
-    ("Science, Grade 8", 1.0, "02400800", "0606"),
-    ("Social Studies, Grade 6", 1.0, "02500600", "0702"),
-    ("Social Studies, Grade 7", 1.0, "02500700", "0704"),
-    ("Social Studies, Grade 8", 1.0, "02500800", "0706"),
-    ("Physical Education, Grade 6", 1.0, "PES00006", "0802"),
-    ("Physical Education, Grade 7", 1.0, "PES00007", "0804"),
-    ("Physical Education, Grade 8", 1.0, "PES00008", "0806"),
-    ("Health, Middle School", 0.5, "02810000", "0810"),
-    ("Art, Middle School", 1.0, "02500100", "0902"),
-    ("Band, Middle School", 1.0, "02150200", "0904"),
-    ("Choir, Middle School", 1.0, "02150100", "0906"),
-    ("Theatre Arts, Middle School", 1.0, "02250100", "0908"),
-    ("Exploratory Spanish", 0.5, "02440000", "0920"),
-    ("Career Investigation", 0.5, "12701300", "0930"),
-    ("Technology Applications", 0.5, "03580100", "0932"),
-    ("Coding and Robotics", 0.5, "N1270002", "0934"),
-    ("Study Skills", 0.5, "85000000", "0940"),
-    ("Reading Intervention", 0.5, "85000010", "0942"),
-    ("Keyboarding", 0.5, "03580110", "0944"),
-))
+HIGH_SCHOOL_COURSES = _catalog(
+    (
+        ("English I", 1.0, "03220100", "1002"),
+        ("English I, Honors", 1.0, "03220100", "1002"),
+        ("English II", 1.0, "03220200", "1004"),
+        ("English III", 1.0, "03220300", "1006"),
+        ("English IV", 1.0, "03220400", "1008"),
+        ("Algebra I", 1.0, "03100500", "2520"),
+        ("Geometry", 1.0, "03100700", "2532"),
+        ("Algebra II", 1.0, "03100600", "2522"),
+        ("Precalculus", 1.0, "03101100", "2564"),
+        ("AP Calculus AB", 1.0, "A3100101", "2562"),
+        ("AP Statistics", 1.0, "A3100200", "2570"),
+        ("College Preparatory Mathematics", 1.0, "CP111200", "2526"),
+        ("Dual Credit College Algebra", 0.5, "N1290001", "2518"),
+        ("Biology", 1.0, "03010200", "3024"),
+        ("Chemistry", 1.0, "03040000", "3064"),
+        ("Physics", 1.0, "03050000", "3084"),
+        ("Integrated Physics and Chemistry", 1.0, "03060201", "3108"),
+        ("Environmental Systems", 1.0, "03020000", "3010"),
+        ("Anatomy and Physiology", 1.0, "13020600", "5276"),
+        ("World Geography Studies", 1.0, "03320100", "1570"),
+        ("World History Studies", 1.0, "03340400", "1548"),
+        ("U.S. History Studies Since 1877", 1.0, "03340100", "1542"),
+        ("U.S. Government", 0.5, "03330100", "1540"),
+        ("Economics, with Emphasis on the Free Enterprise System", 0.5, "03310300", "1514"),
+        ("Psychology", 0.5, "03350100", "1532"),
+        ("Sociology", 0.5, "03370100", "1534"),
+        ("Spanish I", 1.0, "03440100", "2120"),
+        ("Spanish II", 1.0, "03440200", "2122"),
+        ("Spanish III", 1.0, "03440300", "2124"),
+        ("French I", 1.0, "03410100", "2020"),
+        ("Physical Education, Foundations of Personal Fitness", 1.0, "PES00052", "3542"),
+        ("Health Education", 0.5, "03810100", "3506"),
+        ("Art I", 1.0, "03500100", "4000"),
+        ("Art II, Drawing", 1.0, "03500500", "4004"),
+        ("Theatre I", 1.0, "03250100", "4242"),
+        ("Choir I", 1.0, "03150100", "4182"),
+        ("Band I", 1.0, "03150200", "4160"),
+        ("Debate I", 1.0, "03240400", "1078"),
+        ("Journalism", 1.0, "03230100", "1080"),
+        ("Principles of Health Science", 1.0, "13020200", "5274"),
+        ("Principles of Information Technology", 1.0, "13027200", "4803"),
+        ("Computer Science I", 1.0, "03580200", "4568"),
+        ("Principles of Agriculture, Food, and Natural Resources", 1.0, "13000200", "5002"),
+        ("Animal Science", 1.0, "13000600", "5008"),
+        ("Welding I", 1.0, "13032300", "5776"),
+        ("Principles of Business, Marketing, and Finance", 1.0, "13011200", "4562"),
+        ("Accounting I", 1.0, "13016600", "4524"),
+        ("Personal Financial Literacy", 0.5, "03380082", "4540"),
+    )
+)
+MIDDLE_SCHOOL_COURSES = _catalog(
+    (
+        ("English Language Arts and Reading, Grade 6", 1.0, "02200600", "0428"),
+        ("English Language Arts and Reading, Grade 7", 1.0, "02200700", "0430"),
+        ("English Language Arts and Reading, Grade 8", 1.0, "02200800", "0432"),
+        ("Mathematics, Grade 6", 1.0, "02300600", "0502"),
+        ("Mathematics, Grade 7", 1.0, "02300700", "0504"),
+        ("Mathematics, Grade 8", 1.0, "02300800", "0506"),
+        ("Algebra I", 1.0, "03100500", "2520"),
+        ("Science, Grade 6", 1.0, "02400600", "0602"),
+        ("Science, Grade 7", 1.0, "02400700", "0604"),
+        ("Science, Grade 8", 1.0, "02400800", "0606"),
+        ("Social Studies, Grade 6", 1.0, "02500600", "0702"),
+        ("Social Studies, Grade 7", 1.0, "02500700", "0704"),
+        ("Social Studies, Grade 8", 1.0, "02500800", "0706"),
+        ("Physical Education, Grade 6", 1.0, "PES00006", "0802"),
+        ("Physical Education, Grade 7", 1.0, "PES00007", "0804"),
+        ("Physical Education, Grade 8", 1.0, "PES00008", "0806"),
+        ("Health, Middle School", 0.5, "02810000", "0810"),
+        ("Art, Middle School", 1.0, "02500100", "0902"),
+        ("Band, Middle School", 1.0, "02150200", "0904"),
+        ("Choir, Middle School", 1.0, "02150100", "0906"),
+        ("Theatre Arts, Middle School", 1.0, "02250100", "0908"),
+        ("Exploratory Spanish", 0.5, "02440000", "0920"),
+        ("Career Investigation", 0.5, "12701300", "0930"),
+        ("Technology Applications", 0.5, "03580100", "0932"),
+        ("Coding and Robotics", 0.5, "N1270002", "0934"),
+        ("Study Skills", 0.5, "85000000", "0940"),
+        ("Reading Intervention", 0.5, "85000010", "0942"),
+        ("Keyboarding", 0.5, "03580110", "0944"),
+    )
+)
 
 # Term schemes: (term, share of the course credit attempted in that term). Quarter and
 # trimester marks are progress marks; the Y1/F row carries the credit.
@@ -305,8 +422,11 @@ GPA_TYPES = {
     "IN": (("Weighted", 5), ("Unweighted", 4), ("State", 4)),
 }
 MIDDLE_SCHOOL_GPA_TYPES = (("Unweighted", 4),)
-GRADE_CODES = ("PK", "KG", "K") + tuple(f"{g:02d}" for g in range(1, 13)) + tuple(
-    str(g) for g in range(1, 10))
+GRADE_CODES = (
+    ("PK", "KG", "K")
+    + tuple(f"{g:02d}" for g in range(1, 13))
+    + tuple(str(g) for g in range(1, 10))
+)
 CERTIFICATIONS = (
     ("118", "Certified Nursing Assistant (CNA)", "Texas Health and Human Services Commission"),
     ("214", "Food Handler", "Texas Department of State Health Services"),
@@ -341,8 +461,7 @@ class Student:
     school_id: str
     ability: float  # mean percent of this student's marks
 
-    def history(self, schools: Sequence[School],
-                school_year: int) -> list[tuple[int, int, str]]:
+    def history(self, schools: Sequence[School], school_year: int) -> list[tuple[int, int, str]]:
         """(school year, grade, school id) from entering the current level to now."""
         if self.grade < 6:
             return []
@@ -373,8 +492,9 @@ def _birth_date(rng: random.Random, grade: int, school_year: int) -> date:
     return latest - timedelta(days=rng.randrange(365))
 
 
-def _build_students(district: District, rng: random.Random, night: date,
-                    count: int) -> tuple[list[Student], list[Row]]:
+def _build_students(
+    district: District, rng: random.Random, night: date, count: int
+) -> tuple[list[Student], list[Row]]:
     if not district.schools:
         raise ValueError(f"district {district.id}: districts.yml lists no schools")
     if not 1 <= count <= 999_999:
@@ -384,11 +504,14 @@ def _build_students(district: District, rng: random.Random, night: date,
         raise ValueError(f"district {district.id}: no state ID format for {district.state}")
     school_year = school_year_of(night)
     grades = [g for g in range(-1, 13) if any(_serves(s, g) for s in district.schools)]
-    counselors = {s.school_id: (str(rng.randrange(1000, 10000)), str(rng.randrange(1000, 10000)))
-                  for s in district.schools if grade_number(s.grade_high) >= 6}
+    counselors = {
+        s.school_id: (str(rng.randrange(1000, 10000)), str(rng.randrange(1000, 10000)))
+        for s in district.schools
+        if grade_number(s.grade_high) >= 6
+    }
     # Sorted samples keep ids unique; many Other IDs get leading zeros.
     other_ids = sorted(rng.sample(range(1, min(1_000_000, max(200_000, 10 * count))), count))
-    state_ids = rng.sample(range(10 ** state_digits), count)
+    state_ids = rng.sample(range(10**state_digits), count)
     name_id = rng.randrange(10_000, 90_000)
 
     students: list[Student] = []
@@ -400,8 +523,13 @@ def _build_students(district: District, rng: random.Random, night: date,
             gender = rng.choice("FM")
             first, last = rng.choice(FIRST_NAMES[gender]), rng.choice(LAST_NAMES)
         roll = rng.random()
-        middle = "" if roll < 0.4 else rng.choice("ABCDJLMR") if roll < 0.5 else rng.choice(
-            FIRST_NAMES[gender])
+        middle = (
+            ""
+            if roll < 0.4
+            else rng.choice("ABCDJLMR")
+            if roll < 0.5
+            else rng.choice(FIRST_NAMES[gender])
+        )
         grade = 11 if i == 0 and 11 in grades else rng.choice(grades)
         school = rng.choice([s for s in district.schools if _serves(s, grade)])
         name_id += rng.randrange(1, 10)
@@ -417,21 +545,23 @@ def _build_students(district: District, rng: random.Random, night: date,
         if school.school_id in counselors and rng.random() < 0.9:
             counselor = rng.choice(counselors[school.school_id])
         students.append(student)
-        rows.append({
-            "Name ID": student.name_id,
-            "Other ID": student.other_id,
-            "Last Name": last,
-            "First Name": first,
-            "Middle Name": middle,
-            "Birth Date": _mmddyyyy(_birth_date(rng, grade, school_year)),
-            "Gender": gender,
-            "Entity ID": school.school_id,
-            "Grade": _grade_code(rng, grade),
-            "Grad Yr": str(school_year + 12 - grade),
-            "Status": "A" if i == 0 or rng.random() < 0.95 else "I",
-            "State ID": student.state_id,
-            "Counselor ID": counselor,
-        })
+        rows.append(
+            {
+                "Name ID": student.name_id,
+                "Other ID": student.other_id,
+                "Last Name": last,
+                "First Name": first,
+                "Middle Name": middle,
+                "Birth Date": _mmddyyyy(_birth_date(rng, grade, school_year)),
+                "Gender": gender,
+                "Entity ID": school.school_id,
+                "Grade": _grade_code(rng, grade),
+                "Grad Yr": str(school_year + 12 - grade),
+                "Status": "A" if i == 0 or rng.random() < 0.95 else "I",
+                "State ID": student.state_id,
+                "Counselor ID": counselor,
+            }
+        )
     return students, rows
 
 
@@ -447,15 +577,21 @@ def _build_courses(district: District, rng: random.Random, count: int) -> list[C
     weights = [sum(_serves(s, g) for g in range(6, 13)) for s in schools]
     picks: list[tuple[School, CatalogCourse]] = []
     for school, weight in zip(schools, weights, strict=True):
-        catalog = (HIGH_SCHOOL_COURSES if grade_number(school.grade_high) >= 9
-                   else MIDDLE_SCHOOL_COURSES)
+        catalog = (
+            HIGH_SCHOOL_COURSES if grade_number(school.grade_high) >= 9 else MIDDLE_SCHOOL_COURSES
+        )
         share = min(len(catalog), max(COURSES_PER_YEAR, round(target * weight / sum(weights))))
         chosen = sorted(rng.sample(range(len(catalog)), share))  # keep catalog order
         picks += [(school, catalog[n]) for n in chosen]
     keys = sorted(rng.sample(range(1, 5000), len(picks)))  # unique across the whole file
     return [
-        Course(school.school_id, f"{key:04d}", entry.description,
-               entry.state_codes[district.state], entry.credit)
+        Course(
+            school.school_id,
+            f"{key:04d}",
+            entry.description,
+            entry.state_codes[district.state],
+            entry.credit,
+        )
         for (school, entry), key in zip(picks, keys, strict=True)
     ]
 
@@ -467,56 +603,71 @@ def _current_terms(scheme: Sequence[tuple[str, float]], night: date) -> int:
     return max(1, round(len(scheme) * elapsed))
 
 
-def _build_grades(district: District, rng: random.Random, night: date,
-                  students: Sequence[Student], courses: Sequence[Course]
-                  ) -> tuple[list[Row], dict[tuple[str, int], float]]:
+def _build_grades(
+    district: District,
+    rng: random.Random,
+    night: date,
+    students: Sequence[Student],
+    courses: Sequence[Course],
+) -> tuple[list[Row], dict[tuple[str, int], float]]:
     """Grade rows, and credits earned per (Other ID, School Year) for the GPA file."""
     school_year = school_year_of(night)
     by_school: dict[str, list[Course]] = {}
     for course in courses:
         by_school.setdefault(course.school_id, []).append(course)
     # Each building has its own term scheme and mark style (letters or numbers).
-    plans = {s.school_id: (TERM_SCHEMES[n % len(TERM_SCHEMES)], n % 2 == 1)
-             for n, s in enumerate(_course_schools(district.schools))}
+    plans = {
+        s.school_id: (TERM_SCHEMES[n % len(TERM_SCHEMES)], n % 2 == 1)
+        for n, s in enumerate(_course_schools(district.schools))
+    }
     rows: list[Row] = []
     earned: dict[tuple[str, int], float] = {}
     for student in students:
         for year, _grade, school_id in student.history(district.schools, school_year):
             scheme, numeric = plans[school_id]
             if year == school_year:
-                scheme = scheme[:_current_terms(scheme, night)]
+                scheme = scheme[: _current_terms(scheme, night)]
             offered = by_school[school_id]
-            taken = sorted(rng.sample(offered, min(COURSES_PER_YEAR, len(offered))),
-                           key=lambda c: c.key)
+            taken = sorted(
+                rng.sample(offered, min(COURSES_PER_YEAR, len(offered))), key=lambda c: c.key
+            )
             total = 0.0
             for course in taken:
                 section = rng.choice(SECTIONS)
                 for term, share in scheme:
                     attempted = course.credit * share
                     mark, percent, credit_earned = _grade_result(
-                        rng, student.ability, attempted, numeric)
+                        rng, student.ability, attempted, numeric
+                    )
                     total += float(credit_earned)
-                    rows.append({
-                        "Other ID": student.other_id,
-                        "Name ID": student.name_id,
-                        "Entity ID": school_id,
-                        "School Year": str(year),
-                        "Course Key": course.key,
-                        "Course Description": course.description,
-                        "Section": section,
-                        "Term": term,
-                        "Grade Mark": mark,
-                        "Percent": percent,
-                        "Credit Attempted": _decimal(attempted),
-                        "Credit Earned": credit_earned,
-                        "State Course Code": course.state_code,
-                    })
+                    rows.append(
+                        {
+                            "Other ID": student.other_id,
+                            "Name ID": student.name_id,
+                            "Entity ID": school_id,
+                            "School Year": str(year),
+                            "Course Key": course.key,
+                            "Course Description": course.description,
+                            "Section": section,
+                            "Term": term,
+                            "Grade Mark": mark,
+                            "Percent": percent,
+                            "Credit Attempted": _decimal(attempted),
+                            "Credit Earned": credit_earned,
+                            "State Course Code": course.state_code,
+                        }
+                    )
             earned[(student.other_id, year)] = total
     return rows, earned
 
 
-def _build_gpa(district: District, rng: random.Random, night: date,
-               students: Sequence[Student], earned: Mapping[tuple[str, int], float]) -> list[Row]:
+def _build_gpa(
+    district: District,
+    rng: random.Random,
+    night: date,
+    students: Sequence[Student],
+    earned: Mapping[tuple[str, int], float],
+) -> list[Row]:
     school_year = school_year_of(night)
     graded = [s for s in students if s.grade >= 6]
     # Class rank within the graduating class, by ability (ties keep file order).
@@ -545,18 +696,20 @@ def _build_gpa(district: District, rng: random.Random, night: date,
                 else:
                     gpa = f"{unweighted:.3f}"
                 place, size = rank[student.other_id]
-                rows.append({
-                    "Other ID": student.other_id,
-                    "Name ID": student.name_id,
-                    "Entity ID": school_id,
-                    "School Year": str(year),
-                    "GPA Type": gpa_type,
-                    "GPA": gpa,
-                    "GPA Scale": str(scale),
-                    "Credits": _decimal(credits),
-                    "Class Rank": str(place),
-                    "Class Size": str(size),
-                })
+                rows.append(
+                    {
+                        "Other ID": student.other_id,
+                        "Name ID": student.name_id,
+                        "Entity ID": school_id,
+                        "School Year": str(year),
+                        "GPA Type": gpa_type,
+                        "GPA": gpa,
+                        "GPA Scale": str(scale),
+                        "Credits": _decimal(credits),
+                        "Class Rank": str(place),
+                        "Class Size": str(size),
+                    }
+                )
     return rows
 
 
@@ -567,28 +720,36 @@ def _build_ibc(rng: random.Random, night: date, students: Sequence[Student]) -> 
         if student.grade < 10 or not (n == 0 or rng.random() < 0.3):
             continue
         for code, description, vendor in rng.sample(CERTIFICATIONS, rng.randint(1, 2)):
-            rows.append({
-                "Other ID": student.other_id,
-                "State ID": student.state_id,
-                "Certification Code": code,
-                "Certification Description": description,
-                "Date Earned": _mmddyyyy(night - timedelta(days=rng.randint(1, 540))),
-                "Result": "Pass" if rng.random() < 0.85 else "Fail",
-                "Vendor": vendor,
-            })
+            rows.append(
+                {
+                    "Other ID": student.other_id,
+                    "State ID": student.state_id,
+                    "Certification Code": code,
+                    "Certification Description": description,
+                    "Date Earned": _mmddyyyy(night - timedelta(days=rng.randint(1, 540))),
+                    "Result": "Pass" if rng.random() < 0.85 else "Fail",
+                    "Vendor": vendor,
+                }
+            )
     return rows
 
 
-def skyward_sms_rows(district: District, rng: random.Random, night: date, count: int,
-                     datasets: frozenset[str]) -> dict[str, list[Row]]:
+def skyward_sms_rows(
+    district: District, rng: random.Random, night: date, count: int, datasets: frozenset[str]
+) -> dict[str, list[Row]]:
     students, student_rows = _build_students(district, rng, night, count)
     courses = _build_courses(district, rng, count)
     grade_rows, earned = _build_grades(district, rng, night, students, courses)
     rows = {
         "students": student_rows,
         "course_crosswalk": [
-            {"Entity ID": c.school_id, "Course Key": c.key, "Course Description": c.description,
-             "State Course Code": c.state_code, "Credit": _decimal(c.credit)}
+            {
+                "Entity ID": c.school_id,
+                "Course Key": c.key,
+                "Course Description": c.description,
+                "State Course Code": c.state_code,
+                "Credit": _decimal(c.credit),
+            }
             for c in courses
         ],
         "grades": grade_rows,
@@ -616,23 +777,33 @@ MART_DATASETS: dict[str, dict[str, str]] = {
 }
 
 
-def generate_district(district: District, out_dir: Path, *, night: date,
-                      students: int | None = None, seed: int | None = None,
-                      encoding: str | None = None) -> GeneratedDistrict:
+def generate_district(
+    district: District,
+    out_dir: Path,
+    *,
+    night: date,
+    students: int | None = None,
+    seed: int | None = None,
+    encoding: str | None = None,
+) -> GeneratedDistrict:
     """Write one night of a district's SIS files into out_dir (created if missing)."""
     builder = ROW_BUILDERS.get(district.sis)
     if builder is None:
-        raise ValueError(f"district {district.id}: no synthetic row builder for SIS "
-                         f"{district.sis!r}; add one to ingest.generator.ROW_BUILDERS")
-    count = int(students if students is not None else district.demo.get("students",
-                                                                        DEFAULT_STUDENTS))
+        raise ValueError(
+            f"district {district.id}: no synthetic row builder for SIS "
+            f"{district.sis!r}; add one to ingest.generator.ROW_BUILDERS"
+        )
+    count = int(
+        students if students is not None else district.demo.get("students", DEFAULT_STUDENTS)
+    )
     seed = int(seed if seed is not None else district.demo.get("seed", DEFAULT_SEED))
     encoding = encoding or district.demo.get("encoding", DEFAULT_ENCODING)
     codecs.lookup(encoding)  # an unknown encoding fails before any file is written
 
     decls = [d for d in declarations_for(district.sis) if d.applies_to_state(district.state)]
-    built = builder(district, random.Random(seed), night, count,
-                    frozenset(d.dataset for d in decls))
+    built = builder(
+        district, random.Random(seed), night, count, frozenset(d.dataset for d in decls)
+    )
     out_dir.mkdir(parents=True, exist_ok=True)
     files: dict[str, Path] = {}
     rows: dict[str, int] = {}
@@ -641,12 +812,12 @@ def generate_district(district: District, out_dir: Path, *, night: date,
             raise ValueError(f"{district.sis} row builder produced no {decl.dataset!r} rows")
         path = out_dir / file_name(decl, night)
         # 0, 1 or 2 blank trailing lines, varying by file and seed
-        rows[decl.dataset] = write_declared_file(path, decl, built[decl.dataset],
-                                                 encoding=encoding, blank_lines=(seed + n) % 3)
+        rows[decl.dataset] = write_declared_file(
+            path, decl, built[decl.dataset], encoding=encoding, blank_lines=(seed + n) % 3
+        )
         files[decl.dataset] = path
 
-    expected = {mart: rows.get(dataset, 0)
-                for mart, dataset in MART_DATASETS[district.sis].items()}
+    expected = {mart: rows.get(dataset, 0) for mart, dataset in MART_DATASETS[district.sis].items()}
     expected["dim_school"] = len(district.schools)
     return GeneratedDistrict(district.id, out_dir, files, rows, expected)
 
@@ -669,8 +840,10 @@ def _bulk_patterns(decl: FileDeclaration, rng: random.Random) -> list[list[str]]
     Rendering through the csv writer once per pattern keeps quoting and column order
     exactly as declared; per row only str.format runs, which keeps 1M rows in seconds."""
     keys = sorted(rng.sample(range(1, 5000), len(HIGH_SCHOOL_COURSES)))
-    courses = [Course("001", f"{k:04d}", c.description, c.state_codes["TX"], c.credit)
-               for c, k in zip(HIGH_SCHOOL_COURSES, keys, strict=True)]
+    courses = [
+        Course("001", f"{k:04d}", c.description, c.state_codes["TX"], c.credit)
+        for c, k in zip(HIGH_SCHOOL_COURSES, keys, strict=True)
+    ]
     patterns = []
     for _ in range(BULK_PATTERNS):
         ability = _clamp(rng.gauss(83.0, 7.0), 60.0, 99.0)
@@ -682,11 +855,17 @@ def _bulk_patterns(decl: FileDeclaration, rng: random.Random) -> list[list[str]]
                     attempted = course.credit * share
                     mark, percent, earned = _grade_result(rng, ability, attempted, False)
                     row = {
-                        "Entity ID": course.school_id, "School Year": str(year),
-                        "Course Key": course.key, "Course Description": course.description,
-                        "Section": section, "Term": term, "Grade Mark": mark,
-                        "Percent": percent, "Credit Attempted": _decimal(attempted),
-                        "Credit Earned": earned, "State Course Code": course.state_code,
+                        "Entity ID": course.school_id,
+                        "School Year": str(year),
+                        "Course Key": course.key,
+                        "Course Description": course.description,
+                        "Section": section,
+                        "Term": term,
+                        "Grade Mark": mark,
+                        "Percent": percent,
+                        "Credit Attempted": _decimal(attempted),
+                        "Credit Earned": earned,
+                        "State Course Code": course.state_code,
                     }
                     # escape braces so only the two slots are str.format fields
                     row = {k: v.replace("{", "{{").replace("}", "}}") for k, v in row.items()}
