@@ -21,7 +21,6 @@ renamed as (
         remote_path,
         encoding,
         delimiter,
-        lower(trim(status)) as status,
         reason,
 
         -- timestamps
@@ -32,7 +31,10 @@ renamed as (
         size_bytes,
         data_lines,
         rows_loaded,
-        rows_unparseable
+        rows_unparseable,
+
+        -- codes
+        lower(trim(status)) as status
 
     from source
 
