@@ -15,7 +15,7 @@
 {%- endmacro %}
 
 {% macro spark__parse_date_mdy(expression) -%}
-    try_to_timestamp(trim({{ expression }}), 'M/d/yyyy')::date
+    cast(try_to_timestamp(trim({{ expression }}), 'M/d/yyyy') as date)
 {%- endmacro %}
 
 {#
