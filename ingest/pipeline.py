@@ -43,6 +43,7 @@ class FileOutcome:
     decl: FileDeclaration
     parse_path: Path | None = None
     content_lines: int = 0  # lines before the trailing empty ones
+    ends_with_newline: bool = True
     skipped_lines: tuple[int, ...] = ()
     parse: ParseResult = field(default_factory=ParseResult)
 
@@ -198,6 +199,7 @@ def _check_file(
         lines = count_lines(parse_path)
         check_header(decl, read_first_line(parse_path))
         outcome.content_lines = lines.lines - lines.trailing_blank_lines
+        outcome.ends_with_newline = lines.ends_with_newline
         data_lines = outcome.content_lines - (1 if decl.header else 0)
         if data_lines <= 0:
             raise FileProblem("the file has no data rows; yesterday's data stays")
@@ -269,6 +271,16 @@ def _judge(con, outcome: FileOutcome, load_id: str) -> None:
         empty = empty_line_numbers(outcome.parse_path, outcome.content_lines)
         entry["data_lines"] -= len(empty)
     outcome.skipped_lines = tuple(sorted(rejected_lines | set(empty)))
+    if not outcome.ends_with_newline and outcome.content_lines in rejected_lines:
+        entry.update(
+            status="rejected",
+            reason=(
+                f"line {outcome.content_lines}: the last line is cut short and has no line end: "
+                "the file looks truncated (a dropped transfer?); yesterday's data stays; "
+                "ask the district to re-send the file"
+            ),
+        )
+        return
     if parse.rows + unparseable != entry["data_lines"]:
         first = min((r["line_number"] for r in parse.rejects), default=None)
         near = f" (check near line {first})" if first else ""

@@ -41,6 +41,7 @@ class ByteScan:
 class LineCount:
     lines: int  # physical lines (a last line without a newline counts)
     trailing_blank_lines: int  # empty lines at the end of the file
+    ends_with_newline: bool = True  # False may mean a transfer cut the file short
 
 
 def scan_bytes(path: Path, encodings: tuple[str, ...]) -> ByteScan:
@@ -118,7 +119,7 @@ def count_lines(path: Path) -> LineCount:
     lines = newlines + (1 if tail and not tail.endswith(b"\n") else 0)
     # the newlines after the last non-empty line, but the one that ends it
     trailing = max(tail[len(tail.rstrip(b"\r\n")) :].count(b"\n") - 1, 0)
-    return LineCount(lines, trailing)
+    return LineCount(lines, trailing, ends_with_newline=not tail or tail.endswith(b"\n"))
 
 
 def empty_line_numbers(path: Path, up_to: int) -> tuple[int, ...]:

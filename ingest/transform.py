@@ -52,7 +52,10 @@ def run_dbt(*args: str, db_path: Path | None = None) -> DbtRun:
     os.environ["PATHWAYS_DUCKDB_PATH"] = str(db_path or duckdb_path())
     os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")  # offline, student data
     argv = [*args, "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(PROFILES_DIR)]
-    outcome = dbtRunner().invoke(argv)
+    try:
+        outcome = dbtRunner().invoke(argv)
+    finally:
+        _release_warehouse()
     if outcome.exception is not None and outcome.result is None:
         raise DbtError(f"dbt {' '.join(args)} could not run: {outcome.exception}")
     results = []
@@ -68,3 +71,15 @@ def run_dbt(*args: str, db_path: Path | None = None) -> DbtRun:
             )
         )
     return DbtRun(" ".join(args), bool(outcome.success), tuple(results))
+
+
+def _release_warehouse() -> None:
+    """dbt-duckdb keeps its DuckDB instance open in the process after a run; the ingest and
+    the report open the same file next with another configuration, which DuckDB refuses
+    while that instance lives. Close it (dbt-duckdb has no public call that closes it)."""
+    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+
+    env = DuckDBConnectionManager._ENV
+    if env is not None:
+        env.close()
+    DuckDBConnectionManager.close_all_connections()

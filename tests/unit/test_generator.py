@@ -45,8 +45,7 @@ def districts() -> dict[str, District]:
 @pytest.fixture(scope="module")
 def generated(districts, tmp_path_factory) -> dict[str, GeneratedDistrict]:
     root = tmp_path_factory.mktemp("generated")
-    return {state: generate_district(d, root / d.id, night=NIGHT)
-            for state, d in districts.items()}
+    return {state: generate_district(d, root / d.id, night=NIGHT) for state, d in districts.items()}
 
 
 def _encoding(district: District) -> str:
@@ -82,8 +81,11 @@ def _unique(rows: list[dict[str, str]], *columns: str) -> bool:
 
 def test_file_names_and_ibc_only_in_texas(generated):
     assert sorted(p.name for p in generated["TX"].files.values()) == [
-        "course_crosswalk_20261128.csv", "gpa_20261128.csv", "grades_20261128.csv",
-        "ibc_20261128.csv", "students_20261128.csv",
+        "course_crosswalk_20261128.csv",
+        "gpa_20261128.csv",
+        "grades_20261128.csv",
+        "ibc_20261128.csv",
+        "students_20261128.csv",
     ]
     indiana = generated["IN"]
     assert "ibc" not in indiana.files and "ibc" not in indiana.rows
@@ -179,16 +181,17 @@ def test_utf8_bom_round_trip(generated, districts):
 
 
 def test_plain_utf8_has_no_bom(districts, tmp_path):
-    gen = generate_district(districts["TX"], tmp_path, night=NIGHT, students=30,
-                            encoding="utf-8")
+    gen = generate_district(districts["TX"], tmp_path, night=NIGHT, students=30, encoding="utf-8")
     raw = gen.files["students"].read_bytes()
     assert raw.startswith(b"Name ID,") and "José".encode() in raw
 
 
 def test_names_have_accents_apostrophes_and_hyphens(generated, districts):
     for state in ("TX", "IN"):
-        names = [r["Last Name"] + " " + r["First Name"]
-                 for r in _rows(generated[state], districts[state], "students")]
+        names = [
+            r["Last Name"] + " " + r["First Name"]
+            for r in _rows(generated[state], districts[state], "students")
+        ]
         assert any("’" in n for n in names) and any("-" in n for n in names)
         assert any("Zoë" in n for n in names) and any("Renée" in n for n in names)
 
@@ -246,11 +249,16 @@ def test_grades_reference_students_and_crosswalk(generated, districts, state):
         assert g["Name ID"] == student["Name ID"]
         assert grade_number(student["Grade"]) >= 6
         assert (g["Entity ID"], g["Course Description"], g["State Course Code"]) == (
-            course["Entity ID"], course["Course Description"], course["State Course Code"])
+            course["Entity ID"],
+            course["Course Description"],
+            course["State Course Code"],
+        )
         assert g["Term"] in TERMS and re.fullmatch(r"\d{2}", g["Section"])
-        first_year = SCHOOL_YEAR - (grade_number(student["Grade"]) - 9
-                                    if grade_number(student["Grade"]) >= 9
-                                    else grade_number(student["Grade"]) - 6)
+        first_year = SCHOOL_YEAR - (
+            grade_number(student["Grade"]) - 9
+            if grade_number(student["Grade"]) >= 9
+            else grade_number(student["Grade"]) - 6
+        )
         assert first_year <= int(g["School Year"]) <= SCHOOL_YEAR
 
 
@@ -270,8 +278,11 @@ def test_marks_percent_and_credits(generated, districts, state):
 
 
 def test_both_demo_districts_together_emit_every_term(generated, districts):
-    seen = {g["Term"] for state in ("TX", "IN")
-            for g in _rows(generated[state], districts[state], "grades")}
+    seen = {
+        g["Term"]
+        for state in ("TX", "IN")
+        for g in _rows(generated[state], districts[state], "grades")
+    }
     assert seen == set(TERMS)
 
 

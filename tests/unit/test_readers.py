@@ -50,7 +50,7 @@ def _write(tmp_path: Path, data: bytes, name: str = "f.csv") -> Path:
 )
 def test_count_lines(tmp_path, data, lines, trailing, empty):
     path = _write(tmp_path, data)
-    assert count_lines(path) == LineCount(lines, trailing)
+    assert count_lines(path) == LineCount(lines, trailing, not data or data.endswith(b"\n"))
     assert empty_line_numbers(path, lines) == empty
 
 

@@ -12,6 +12,12 @@ parse_rejects as (
 
 ),
 
+latest_good_files as (
+
+    select * from {{ ref('stg_pathways__latest_good_files') }}
+
+),
+
 rule_rejections as (
 
     select
@@ -28,24 +34,40 @@ rule_rejections as (
 
 ),
 
--- The parser may report several errors for one line: one row per line, errors joined.
+-- Only the files in use, like the rule rejections: a file rejected whole is reported in
+-- load_summary. The parser may report several errors for one line: one row per line.
 parse_errors as (
 
     select
-        district_id,
-        sis,
-        dataset,
-        file_name as source_file,
-        file_sha256,
-        line_number as row_number,
+        parse_rejects.district_id,
+        parse_rejects.sis,
+        parse_rejects.dataset,
+        parse_rejects.file_name as source_file,
+        parse_rejects.file_sha256,
+        parse_rejects.line_number as row_number,
         'parse' as rejection_stage,
         {{ dbt.listagg(
-            dbt.concat(["coalesce(error_type, 'parse error')", "': '", "coalesce(error_message, '')"]),
+            dbt.concat([
+                "coalesce(parse_rejects.error_type, 'parse error')",
+                "': '",
+                "coalesce(parse_rejects.error_message, '')",
+            ]),
             "'; '",
-            "order by error_type, error_message"
+            "order by parse_rejects.error_type, parse_rejects.error_message"
         ) }} as reason
     from parse_rejects
-    group by district_id, sis, dataset, file_name, file_sha256, line_number
+    inner join latest_good_files
+        on
+            parse_rejects.district_id = latest_good_files.district_id
+            and parse_rejects.file_sha256 = latest_good_files.file_sha256
+            and parse_rejects.load_id = latest_good_files.load_id
+    group by
+        parse_rejects.district_id,
+        parse_rejects.sis,
+        parse_rejects.dataset,
+        parse_rejects.file_name,
+        parse_rejects.file_sha256,
+        parse_rejects.line_number
 
 ),
 
