@@ -99,10 +99,10 @@ def cmd_demo(args) -> int:
     mismatches = 0
     for district_id, expected in generated.items():
         for mart, rows in expected.expected_marts.items():
-            got = report.mart_rows.get(district_id, {}).get(mart)
+            got = report.mart_rows.get(district_id, {}).get(mart, -1)
             mark = "ok" if got == rows else "MISMATCH"
             mismatches += mark != "ok"
-            print(f"  {district_id:<24} {mart:<26} expected {rows:>7,}  got {got!s:>7}  {mark}")
+            print(f"  {district_id:<24} {mart:<26} expected {rows:>7,}  got {got:>7,}  {mark}")
     print(f"\nwarehouse: {duckdb_path()}")
     print(f"docs: {DBT_PROJECT_DIR / 'target' / 'index.html'}")
     return 1 if report.failed or mismatches else 0

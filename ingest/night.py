@@ -80,11 +80,11 @@ def run_night(
     db_path = db_path or duckdb_path()
     report = NightReport()
     ingest_districts(districts, db_path, report, all_districts)
-    report.freshness = run_dbt("source", "freshness", db_path=db_path)
-    report.build = run_dbt("build", db_path=db_path)
+    report.freshness = run_dbt("source", "freshness", db_path=db_path, quiet=True)
+    report.build = run_dbt("build", db_path=db_path, quiet=True)
     collect_counts(report, db_path, [d.id for d in districts])
     if docs:
-        report.docs = run_dbt("docs", "generate", db_path=db_path)
+        report.docs = run_dbt("docs", "generate", db_path=db_path, quiet=True)
     return report
 
 

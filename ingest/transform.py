@@ -45,13 +45,16 @@ class DbtRun:
         return [r for r in self.results if r.is_error]
 
 
-def run_dbt(*args: str, db_path: Path | None = None) -> DbtRun:
-    """Run one dbt command against the project and the shared DuckDB file."""
+def run_dbt(*args: str, db_path: Path | None = None, quiet: bool = False) -> DbtRun:
+    """Run one dbt command against the project and the shared DuckDB file. `quiet` keeps
+    dbt's progress lines out of the terminal (they stay in dbt_project/logs/dbt.log)."""
     from dbt.cli.main import dbtRunner  # dbt is slow to import; only when needed
 
     os.environ["PATHWAYS_DUCKDB_PATH"] = str(db_path or duckdb_path())
     os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")  # offline, student data
     argv = [*args, "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(PROFILES_DIR)]
+    if quiet:
+        argv = ["--quiet", *argv]
     try:
         outcome = dbtRunner().invoke(argv)
     finally:

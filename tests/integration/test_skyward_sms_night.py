@@ -6,16 +6,20 @@ The module plays three nights against one warehouse and records what each left b
   night 2  the same files sent again              -> duplicates, nothing changes
   night 3  broken files (header, truncation, one bad row, a missing file)
            -> broken files rejected, yesterday's data stays, the bad row is reported
+  night 4  `pathways nightly` on a corrupt manifest -> exits non-zero naming the failed test
 """
 
 from __future__ import annotations
 
+import io
+from contextlib import redirect_stderr, redirect_stdout
 from datetime import date
 from pathlib import Path
 
 import duckdb
 import pytest
 
+from ingest.cli import main
 from ingest.demo import serve_districts, write_night
 from ingest.night import NightReport, collect_counts, ingest_districts, run_night
 from ingest.registry import load_registry
@@ -95,6 +99,19 @@ def nights(tmp_path_factory):
         third.build = run_dbt("build", db_path=db)
         collect_counts(third, db, [d.id for d in districts])
         seen["night3"], seen["tx"] = third, tx
+
+        # night 4: the bookkeeping itself is corrupt (a manifest status nobody knows), which
+        # an error-severity test catches: `pathways nightly` must fail and name it
+        with duckdb.connect(str(db)) as con:
+            con.execute(
+                "insert into pathways_meta.file_manifest (district_id, sis, dataset, "
+                "received_at, status) values (?, 'skyward_sms', 'students', now(), 'lost')",
+                [tx.id],
+            )
+        out, err = io.StringIO(), io.StringIO()
+        with redirect_stdout(out), redirect_stderr(err):
+            seen["nightly_exit"] = main(["--db", str(db), "nightly", "--district", tx.id])
+        seen["nightly_stdout"], seen["nightly_stderr"] = out.getvalue(), err.getvalue()
     return seen
 
 
@@ -203,3 +220,12 @@ def test_docs_are_generated(nights):
     assert nights["night1"].docs.success
     target = Path(__file__).resolve().parents[2] / "dbt_project" / "target"
     assert (target / "index.html").is_file() and (target / "catalog.json").is_file()
+
+
+def test_nightly_fails_naming_the_error_severity_test(nights):
+    assert nights["nightly_exit"] == 1
+    stderr = nights["nightly_stderr"]
+    assert "NIGHT FAILED" in stderr
+    assert "accepted_values_pathways_meta_file_manifest_status" in stderr
+    # the report still went out, and the warning-only findings did not fail the night
+    assert "== bluebonnet_isd" in nights["nightly_stdout"]
