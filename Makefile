@@ -5,10 +5,10 @@ BIN    := $(VENV)/bin
 
 .PHONY: demo test lint unit integration nightly docs benchmark clean
 
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[dev]"
+	$(BIN)/pip install --quiet -c constraints.txt -e ".[dev]"
 	touch $@
 
 demo: $(VENV)/.installed          ## synthetic districts over SFTP -> DuckDB -> dbt build -> docs
