@@ -1,16 +1,6 @@
--- Student certifications of every SIS in the common columns. A new SIS adds its int model here.
-with
-
-skyward_sms as (
-
-    select * from {{ ref('int_skyward_sms__certifications') }}
-
-),
-
-unioned as (
-
-    select * from skyward_sms
-
-)
-
-select * from unioned
+-- Certifications of every SIS that sends them, in the common columns (macros/entity_columns.sql).
+-- A new SIS adds its int model to the list.
+{{ union_entity('certifications', [
+    ref('int_skyward_sms__certifications'),
+    ref('int_ascender__certifications'),
+]) }}

@@ -1,17 +1,9 @@
--- Course rows of every SIS in the common columns (one row per course listing; dim_course
--- keeps one per district, school year and course code). A new SIS adds its int model here.
-with
-
-skyward_sms as (
-
-    select * from {{ ref('int_skyward_sms__courses') }}
-
-),
-
-unioned as (
-
-    select * from skyward_sms
-
-)
-
-select * from unioned
+-- Courses of every SIS that sends them, in the common columns (macros/entity_columns.sql).
+-- A new SIS adds its int model to the list.
+{{ union_entity('courses', [
+    ref('int_skyward_sms__courses'),
+    ref('int_ascender__courses'),
+    ref('int_eschool__courses'),
+    ref('int_harmony__courses'),
+    ref('int_skyward_qmlativ__courses'),
+]) }}

@@ -1,16 +1,9 @@
--- GPA rows of every SIS in the common columns. A new SIS adds its int model here.
-with
-
-skyward_sms as (
-
-    select * from {{ ref('int_skyward_sms__gpa') }}
-
-),
-
-unioned as (
-
-    select * from skyward_sms
-
-)
-
-select * from unioned
+-- GPA of every SIS that sends them, in the common columns (macros/entity_columns.sql).
+-- A new SIS adds its int model to the list.
+{{ union_entity('gpa', [
+    ref('int_skyward_sms__gpa'),
+    ref('int_ascender__gpa'),
+    ref('int_eschool__gpa'),
+    ref('int_harmony__gpa'),
+    ref('int_skyward_qmlativ__gpa'),
+]) }}

@@ -1,16 +1,9 @@
--- Grades of every SIS in the common columns. A new SIS adds its int model here.
-with
-
-skyward_sms as (
-
-    select * from {{ ref('int_skyward_sms__grades') }}
-
-),
-
-unioned as (
-
-    select * from skyward_sms
-
-)
-
-select * from unioned
+-- Grades of every SIS that sends them, in the common columns (macros/entity_columns.sql).
+-- A new SIS adds its int model to the list.
+{{ union_entity('grades', [
+    ref('int_skyward_sms__grades'),
+    ref('int_ascender__grades'),
+    ref('int_eschool__grades'),
+    ref('int_harmony__grades'),
+    ref('int_skyward_qmlativ__grades'),
+]) }}

@@ -1,16 +1,9 @@
--- Students of every SIS in the common columns. A new SIS adds its int model here.
-with
-
-skyward_sms as (
-
-    select * from {{ ref('int_skyward_sms__students') }}
-
-),
-
-unioned as (
-
-    select * from skyward_sms
-
-)
-
-select * from unioned
+-- Students of every SIS that sends them, in the common columns (macros/entity_columns.sql).
+-- A new SIS adds its int model to the list.
+{{ union_entity('students', [
+    ref('int_skyward_sms__students'),
+    ref('int_ascender__students'),
+    ref('int_eschool__students'),
+    ref('int_harmony__students'),
+    ref('int_skyward_qmlativ__students'),
+]) }}

@@ -1,0 +1,4 @@
+{{ config(tags=['ascender'], docs={'node_color': '#c0392b'}) }}
+-- Placeholder until Ascender certifications are mapped (issue 3): the common
+-- columns, no rows.
+{{ empty_entity('certifications') }}

@@ -1,0 +1,4 @@
+{{ config(tags=['skyward_qmlativ'], docs={'node_color': '#1f77b4'}) }}
+-- Placeholder until Skyward Qmlativ courses are mapped (issue 3): the common
+-- columns, no rows.
+{{ empty_entity('courses') }}

@@ -1,0 +1,4 @@
+{{ config(tags=['eschool'], docs={'node_color': '#d68910'}) }}
+-- Placeholder until eSchool/eSchoolPLUS grades are mapped (issue 3): the common
+-- columns, no rows.
+{{ empty_entity('grades') }}
