@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
@@ -48,6 +48,13 @@ class FileDeclaration:
     columns: tuple[str, ...]  # as named by the SIS, in file order
     required: bool = True
     states: tuple[str, ...] = ()  # empty: every state
+    quote: str = '"'  # "" for unquoted files (a field then never holds the delimiter)
+    # A last field that ends every record (eSchool Download Manager's `#!#`): records may
+    # then span lines, so the ingest counts records instead of lines.
+    record_terminator: str | None = None
+    # Export variants of the same layout (e.g. eSchool's Cognos and Download Manager): the
+    # district picks one with `export_variant` in districts.yml.
+    variants: dict[str, FileDeclaration] = field(default_factory=dict, compare=False)
 
     @property
     def raw_columns(self) -> tuple[str, ...]:
@@ -59,6 +66,18 @@ class FileDeclaration:
     def applies_to_state(self, state: str) -> bool:
         return not self.states or state in self.states
 
+    def for_variant(self, variant: str | None) -> FileDeclaration:
+        """The declaration a district uses: the variant it exports, when there are any."""
+        if not self.variants:
+            return self
+        if variant not in self.variants:
+            raise DeclarationError(
+                f"{self.sis}.{self.dataset} comes in variants {sorted(self.variants)}: set "
+                f"export_variant to one of them for the district in districts.yml "
+                f"(it is {variant!r})"
+            )
+        return self.variants[variant]
+
 
 def _as_tuple(value) -> tuple[str, ...]:
     if value is None:
@@ -68,11 +87,42 @@ def _as_tuple(value) -> tuple[str, ...]:
     return tuple(str(v) for v in value)
 
 
+FILE_KEYS = {
+    "pattern",
+    "delimiter",
+    "header",
+    "encoding",
+    "columns",
+    "required",
+    "states",
+    "quote",
+    "record_terminator",
+    "variants",
+}
+
+
 def _declaration(source: dict, table: dict, where: Path) -> FileDeclaration:
     spec = (table.get("meta") or {}).get("file")
     name = f"{source['name']}.{table['name']} in {where}"
     if not spec:
         raise DeclarationError(f"{name}: no meta.file declaration")
+    base = {k: v for k, v in spec.items() if k != "variants"}
+    variants = {
+        variant: _build(source, table, {**base, **(overrides or {})}, f"{name} ({variant})")
+        for variant, overrides in (spec.get("variants") or {}).items()
+    }
+    if any(v.columns != variants[next(iter(variants))].columns for v in variants.values()):
+        raise DeclarationError(f"{name}: variants must share the columns (one raw table)")
+    if variants:  # the base only names the dataset; each variant must be complete
+        first = next(iter(variants.values()))
+        return FileDeclaration(**{**first.__dict__, "variants": variants})
+    return _build(source, table, base, name)
+
+
+def _build(source: dict, table: dict, spec: dict, name: str) -> FileDeclaration:
+    unknown = set(spec) - FILE_KEYS
+    if unknown:
+        raise DeclarationError(f"{name}: unknown meta.file keys {sorted(unknown)}")
     missing = {"pattern", "delimiter", "header", "encoding", "columns"} - set(spec)
     if missing:
         raise DeclarationError(f"{name}: meta.file lacks {sorted(missing)}")
@@ -87,6 +137,8 @@ def _declaration(source: dict, table: dict, where: Path) -> FileDeclaration:
         columns=_as_tuple(spec["columns"]),
         required=bool(spec.get("required", True)),
         states=_as_tuple(spec.get("states")),
+        quote=spec.get("quote", '"') or "",
+        record_terminator=spec.get("record_terminator"),
     )
     raw = decl.raw_columns
     # dlt would silently keep one of two columns that normalize alike. (Lineage columns start
@@ -99,6 +151,8 @@ def _declaration(source: dict, table: dict, where: Path) -> FileDeclaration:
         )
     if len(decl.delimiter) != 1:
         raise DeclarationError(f"{name}: delimiter must be one character")
+    if len(decl.quote) > 1:
+        raise DeclarationError(f"{name}: quote must be one character, or empty for none")
     return decl
 
 

@@ -22,6 +22,7 @@ from ingest.readers import (
     ParseResult,
     check_header,
     count_lines,
+    count_records,
     empty_line_numbers,
     parse_batches,
     read_first_line,
@@ -42,7 +43,7 @@ class FileOutcome:
     entry: dict
     decl: FileDeclaration
     parse_path: Path | None = None
-    content_lines: int = 0  # lines before the trailing empty ones
+    content_lines: int = 0  # lines before the trailing empty ones (records, if terminated)
     ends_with_newline: bool = True
     skipped_lines: tuple[int, ...] = ()
     parse: ParseResult = field(default_factory=ParseResult)
@@ -96,7 +97,11 @@ def ingest_district(
 ) -> DistrictNight:
     db_path = db_path or duckdb_path()
     declarations = declarations if declarations is not None else load_declarations()
-    decls = [d for d in declarations.get(district.sis, []) if d.applies_to_state(district.state)]
+    decls = [
+        d.for_variant(district.export_variant)
+        for d in declarations.get(district.sis, [])
+        if d.applies_to_state(district.state)
+    ]
     if not decls:
         raise ValueError(f"district {district.id}: no file declarations for SIS {district.sis!r}")
     received_at = datetime.now(UTC)
@@ -124,7 +129,8 @@ def ingest_district(
                         )
                     )
                 for remote_file in matched:
-                    local = source.download(remote_file, scratch / remote_file.name)
+                    flat_name = remote_file.name.replace("/", "__")  # term folders (Harmony)
+                    local = source.download(remote_file, scratch / flat_name)
                     outcomes.append(
                         _check_file(
                             district, decl, remote_file, local, received_at, db_path, scratch
@@ -187,19 +193,24 @@ def _check_file(
         scan = scan_bytes(local, encodings)
         entry.update(file_sha256=scan.sha256, size_bytes=scan.size_bytes, encoding=scan.encoding)
         with warehouse.connect(db_path) as con:
-            latest = warehouse.latest_loaded(con, district.id, decl.dataset, district.sis)
-        if latest and latest[0] == scan.sha256:
+            seen = warehouse.already_loaded(
+                con, district.id, decl.dataset, district.sis, scan.sha256
+            )
+        if seen:
             entry.update(
                 status="duplicate",
                 rows_loaded=0,
-                reason="same content as the last loaded file; nothing loaded",
+                reason="same content as a file already loaded; nothing loaded",
             )
             return outcome
         parse_path = to_utf8(local, scan.encoding, scratch / (local.name + ".utf8"))
-        lines = count_lines(parse_path)
         check_header(decl, read_first_line(parse_path))
-        outcome.content_lines = lines.lines - lines.trailing_blank_lines
-        outcome.ends_with_newline = lines.ends_with_newline
+        if decl.record_terminator:
+            outcome.content_lines = count_records(parse_path, decl.record_terminator)
+        else:
+            lines = count_lines(parse_path)
+            outcome.content_lines = lines.lines - lines.trailing_blank_lines
+            outcome.ends_with_newline = lines.ends_with_newline
         data_lines = outcome.content_lines - (1 if decl.header else 0)
         if data_lines <= 0:
             raise FileProblem("the file has no data rows; yesterday's data stays")
@@ -267,10 +278,15 @@ def _judge(con, outcome: FileOutcome, load_id: str) -> None:
         load_id=load_id, rows_loaded=parse.rows, rows_unparseable=unparseable, status="loaded"
     )
     empty: tuple[int, ...] = ()
-    if parse.rows + unparseable != entry["data_lines"]:
-        empty = empty_line_numbers(outcome.parse_path, outcome.content_lines)
-        entry["data_lines"] -= len(empty)
-    outcome.skipped_lines = tuple(sorted(rejected_lines | set(empty)))
+    if outcome.decl.record_terminator:
+        # records may span lines: `_row_number` is the record number (header = 1), and the
+        # parser's line numbers of rejects cannot be mapped onto it
+        outcome.skipped_lines = ()
+    else:
+        if parse.rows + unparseable != entry["data_lines"]:
+            empty = empty_line_numbers(outcome.parse_path, outcome.content_lines)
+            entry["data_lines"] -= len(empty)
+        outcome.skipped_lines = tuple(sorted(rejected_lines | set(empty)))
     if not outcome.ends_with_newline and outcome.content_lines in rejected_lines:
         entry.update(
             status="rejected",

@@ -24,6 +24,7 @@ CHUNK = 8 * 1024 * 1024
 # DuckDB's row-group size: parquet row groups of whole multiples of it load fastest (DESIGN §4).
 ROW_GROUP = 122_880
 UTF8_BOM = codecs.BOM_UTF8
+UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
 
 class FileProblem(Exception):
@@ -51,15 +52,21 @@ def scan_bytes(path: Path, encodings: tuple[str, ...]) -> ByteScan:
     single-byte encoding with accents is practically never valid UTF-8); another declared
     encoding is then verified while transcoding.
     """
+    wanted = [e.lower().replace("_", "-") for e in encodings]
     digest = hashlib.sha256()
     size = 0
     utf8 = codecs.getincrementaldecoder("utf-8")("strict")
     is_utf8 = True
+    utf16 = False
     has_bom = False
     with open(path, "rb") as fh:
         while chunk := fh.read(CHUNK):
             if size == 0:
                 has_bom = chunk.startswith(UTF8_BOM)
+                # UTF-16 is told by its BOM (ASCII in UTF-16 is also valid UTF-8)
+                if chunk.startswith(UTF16_BOMS) and any(e.startswith("utf-16") for e in wanted):
+                    is_utf8 = False
+                    utf16 = True
             size += len(chunk)
             digest.update(chunk)
             if is_utf8:
@@ -72,11 +79,16 @@ def scan_bytes(path: Path, encodings: tuple[str, ...]) -> ByteScan:
             utf8.decode(b"", final=True)
         except UnicodeDecodeError:
             is_utf8 = False
-    wanted = [e.lower().replace("_", "-") for e in encodings]
+    if utf16:
+        return ByteScan(digest.hexdigest(), size, "utf-16")
     if is_utf8 and any(e in ("utf-8", "utf8", "utf-8-sig") for e in wanted):
         encoding = "utf-8-sig" if has_bom else "utf-8"
     else:
-        others = [e for e in wanted if e not in ("utf-8", "utf8", "utf-8-sig")]
+        others = [
+            e
+            for e in wanted
+            if e not in ("utf-8", "utf8", "utf-8-sig") and not e.startswith("utf-16")
+        ]
         if not others:
             raise FileProblem(
                 f"the file is not valid UTF-8 (declared encodings: {', '.join(encodings)}); "
@@ -145,9 +157,10 @@ def check_header(decl: FileDeclaration, first_line: str) -> None:
     """The header must be the declared columns, in order (names compared exactly, trimmed)."""
     if not decl.header:
         return
-    found = [
-        c.strip() for c in next(csv.reader(io.StringIO(first_line), delimiter=decl.delimiter), [])
-    ]
+    reader = csv.reader(io.StringIO(first_line), delimiter=decl.delimiter)
+    found = [c.strip() for c in next(reader, [])]
+    if decl.record_terminator and found and found[-1] == decl.record_terminator:
+        found = found[:-1]
     if found != list(decl.columns):
         missing = [c for c in decl.columns if c not in found]
         extra = [c for c in found if c not in decl.columns]
@@ -179,14 +192,36 @@ def _sql_literal(value: str) -> str:
 
 
 def read_csv_sql(path: Path, decl: FileDeclaration) -> str:
-    """DuckDB read_csv with the declared dialect, no sniffing, every column text, rejects kept."""
-    columns = ", ".join(f"{_sql_literal(c)}: 'VARCHAR'" for c in decl.raw_columns)
+    """DuckDB read_csv with the declared dialect, no sniffing, every column text, rejects kept.
+    A record terminator is read as one more column and left out of the rows."""
+    names = list(decl.raw_columns) + (["_record_end"] if decl.record_terminator else [])
+    columns = ", ".join(f"{_sql_literal(c)}: 'VARCHAR'" for c in names)
+    quote = _sql_literal(decl.quote)
     return (
-        f"select * from read_csv({_sql_literal(str(path))}, "
-        f"delim={_sql_literal(decl.delimiter)}, quote='\"', escape='\"', "
+        f"select * {'exclude (_record_end) ' if decl.record_terminator else ''}"
+        f"from read_csv({_sql_literal(str(path))}, "
+        f"delim={_sql_literal(decl.delimiter)}, quote={quote}, escape={quote}, "
         f"header={'true' if decl.header else 'false'}, columns={{{columns}}}, "
         "auto_detect=false, strict_mode=true, store_rejects=true)"
     )
+
+
+def count_records(path: Path, terminator: str) -> int:
+    """Records of a file whose records end with a terminator field: records may span lines
+    (line breaks inside quoted fields), so lines cannot be counted."""
+    mark = terminator.encode("utf-8")
+    records = 0
+    tail = b""
+    with open(path, "rb") as fh:
+        while chunk := fh.read(CHUNK):
+            joined = tail + chunk
+            # a terminator ends a record when a line end (or the end of the file) follows it
+            records += joined.count(mark + b"\r\n") + joined.count(mark + b"\n")
+            records -= tail.count(mark + b"\r\n") + tail.count(mark + b"\n")
+            tail = joined[-(len(mark) + 1) :]
+    if tail.endswith(mark):  # the last record has no line end
+        records += 1
+    return records
 
 
 def parse_batches(

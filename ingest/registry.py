@@ -37,6 +37,7 @@ class District:
     timezone: str
     transfer: dict  # method plus its non-secret settings; secrets resolve at run time
     schools: tuple[School, ...] = ()
+    export_variant: str | None = None  # for a SIS whose files come in variants (eSchool)
     demo: dict = field(default_factory=dict)  # synthetic generator settings (demo districts)
 
     @property
@@ -70,6 +71,7 @@ def load_registry(path: Path = DEFAULT_REGISTRY) -> list[District]:
                     School(**{k: str(v) for k, v in s.items()}) for s in entry.get("schools", [])
                 ),
                 demo=dict(entry.get("demo") or {}),
+                export_variant=entry.get("export_variant"),
             )
         )
     ids = [d.id for d in districts]

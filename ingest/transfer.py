@@ -121,22 +121,33 @@ class SftpSource:
             self._client.close()
 
     def list_files(self) -> list[RemoteFile]:
+        """Files of the remote folder and of its subfolders, one level down (Harmony sends a
+        folder per term); names are relative to the folder, e.g. `2026_S1/students.csv`."""
+        found = []
+        for entry, relative in self._entries(self.folder, ""):
+            if stat.S_ISDIR(entry.st_mode or 0):
+                subfolder = str(PurePosixPath(self.folder) / relative)
+                found += [
+                    self._remote(e, r)
+                    for e, r in self._entries(subfolder, relative + "/")
+                    if stat.S_ISREG(e.st_mode or 0)
+                ]
+            elif stat.S_ISREG(entry.st_mode or 0):
+                found.append(self._remote(entry, relative))
+        return sorted(found, key=lambda f: f.name)
+
+    def _entries(self, folder: str, prefix: str):
         try:
-            entries = self._sftp.listdir_attr(self.folder)
+            return [(e, prefix + e.filename) for e in self._sftp.listdir_attr(folder)]
         except OSError as err:
-            raise TransferError(f"{self.where()}: cannot list {self.folder!r} ({err})") from None
-        return sorted(
-            (
-                RemoteFile(
-                    e.filename,
-                    str(PurePosixPath(self.folder) / e.filename),
-                    e.st_size or 0,
-                    datetime.fromtimestamp(e.st_mtime or 0, UTC),
-                )
-                for e in entries
-                if stat.S_ISREG(e.st_mode or 0)
-            ),
-            key=lambda f: f.name,
+            raise TransferError(f"{self.where()}: cannot list {folder!r} ({err})") from None
+
+    def _remote(self, entry, relative: str) -> RemoteFile:
+        return RemoteFile(
+            relative,
+            str(PurePosixPath(self.folder) / relative),
+            entry.st_size or 0,
+            datetime.fromtimestamp(entry.st_mtime or 0, UTC),
         )
 
     def download(self, remote: RemoteFile, dest: Path) -> Path:
@@ -181,13 +192,22 @@ class LocalSource:
         pass
 
     def list_files(self) -> list[RemoteFile]:
-        return [
-            RemoteFile(
-                p.name, str(p), p.stat().st_size, datetime.fromtimestamp(p.stat().st_mtime, UTC)
-            )
-            for p in sorted(self.folder.iterdir())
-            if p.is_file()
-        ]
+        """Like SftpSource.list_files: the folder and its subfolders, one level down."""
+        paths = [p for p in self.folder.iterdir() if p.is_file()]
+        for sub in (p for p in self.folder.iterdir() if p.is_dir()):
+            paths += [p for p in sub.iterdir() if p.is_file()]
+        return sorted(
+            (
+                RemoteFile(
+                    p.relative_to(self.folder).as_posix(),
+                    str(p),
+                    p.stat().st_size,
+                    datetime.fromtimestamp(p.stat().st_mtime, UTC),
+                )
+                for p in paths
+            ),
+            key=lambda f: f.name,
+        )
 
     def download(self, remote: RemoteFile, dest: Path) -> Path:
         shutil.copyfile(remote.remote_path, dest)

@@ -160,6 +160,22 @@ def latest_loaded(
     ).fetchone()
 
 
+def already_loaded(
+    con: duckdb.DuckDBPyConnection, district_id: str, dataset: str, sis: str, sha256: str
+) -> bool:
+    """Was this exact content loaded before for the district and dataset? Files often stay on
+    the server after they are read (Harmony keeps every term's folder), so any earlier load
+    counts, not only the latest."""
+    return bool(
+        con.execute(
+            f"""select count(*) from {META}.file_manifest
+            where district_id = ? and sis = ? and dataset = ? and file_sha256 = ?
+              and status = 'loaded'""",
+            [district_id, sis, dataset, sha256],
+        ).fetchone()[0]
+    )
+
+
 def record_files(
     con: duckdb.DuckDBPyConnection, entries: Sequence[dict], rejects: Sequence[dict]
 ) -> None:

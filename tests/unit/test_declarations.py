@@ -138,3 +138,46 @@ def test_a_new_sis_needs_only_its_yaml(tmp_path):
     (people,) = decls["acme"]
     assert people.raw_columns == ("person_id", "name")
     assert people.encodings == ("utf-8",)
+
+
+def test_export_variants_share_columns_and_are_chosen_per_district(tmp_path):
+    folder = tmp_path / "models" / "staging" / "acme"
+    folder.mkdir(parents=True)
+    (folder / "_acme__sources.yml").write_text("""
+version: 2
+sources:
+  - name: acme
+    meta: {sis: acme}
+    tables:
+      - name: people
+        meta:
+          file:
+            pattern: "people*"
+            header: true
+            columns: [Person ID, Name]
+            variants:
+              report: {delimiter: "\\t", quote: "", encoding: [utf-16], pattern: "people*.tsv"}
+              download: {delimiter: ",", encoding: [windows-1252], record_terminator: "#!#"}
+""")
+    (people,) = load_declarations(tmp_path)["acme"]
+    report, download = people.for_variant("report"), people.for_variant("download")
+    assert (report.delimiter, report.quote, report.encodings, report.pattern) == (
+        "\t",
+        "",
+        ("utf-16",),
+        "people*.tsv",
+    )
+    assert (download.record_terminator, download.quote, download.pattern) == ("#!#", '"', "people*")
+    assert report.raw_columns == download.raw_columns == ("person_id", "name")
+    with pytest.raises(
+        DeclarationError, match=r"variants \['download', 'report'\].*export_variant"
+    ):
+        people.for_variant(None)
+
+
+def test_unknown_declaration_keys_are_refused(tmp_path):
+    project = _sources(tmp_path, "[Name]")
+    path = project / "models" / "staging" / "acme" / "_acme__sources.yml"
+    path.write_text(path.read_text().replace("header: true", "header: true, delimeter: ';'"))
+    with pytest.raises(DeclarationError, match="delimeter"):
+        load_declarations(project)

@@ -12,6 +12,7 @@ from ingest.readers import (
     ParseResult,
     check_header,
     count_lines,
+    count_records,
     empty_line_numbers,
     parse_batches,
     read_first_line,
@@ -136,3 +137,53 @@ def test_unclosed_quote_is_not_accepted_as_a_value(tmp_path):
     # which the pipeline turns into a rejected file
     assert rows == 1
     assert rows + len({r["line_number"] for r in result.rejects}) < 3
+
+
+def _decl(**changes):
+    from dataclasses import replace
+
+    return replace(DECLS["course_crosswalk"], **changes)
+
+
+def test_utf16_with_bom_is_told_by_its_bom(tmp_path):
+    text = "001\t0532\tÁlgebra I\t03100500\t1.0\r\n"
+    path = _write(tmp_path, text.encode("utf-16"))  # BOM + UTF-16LE on this machine
+    scan = scan_bytes(path, ("utf-16",))
+    assert scan.encoding == "utf-16"
+    utf8 = to_utf8(path, scan.encoding, tmp_path / "out.csv")
+    decl = _decl(delimiter="\t", quote="")
+    (table,) = parse_batches(utf8, decl, LINEAGE, ParseResult())
+    assert table.column("course_description").to_pylist() == ["Álgebra I"]
+
+
+def test_unquoted_files_keep_quote_characters_as_text(tmp_path):
+    path = _write(tmp_path, b'001\t0532\tSay "hi", 6" ruler\t03100500\t1.0\r\n')
+    (table,) = parse_batches(path, _decl(delimiter="\t", quote=""), LINEAGE, ParseResult())
+    assert table.column("course_description").to_pylist() == ['Say "hi", 6" ruler']
+
+
+def test_record_terminator_counts_records_not_lines(tmp_path):
+    decl = _decl(header=True, record_terminator="#!#")
+    header = ",".join([*decl.columns, "#!#"])
+    text = (
+        f"{header}\r\n"
+        '001,0532,"Algebra I\r\nsecond line of the description",03100500,1.0,#!#\r\n'
+        "001,0533,Geometry,03100700,1.0,#!#\r\n"
+    )
+    path = _write(tmp_path, text.encode("cp1252"))
+    check_header(decl, read_first_line(path))  # the terminator column is not a data column
+    assert count_records(path, "#!#") == 3  # header + 2 records over 4 lines
+    result = ParseResult()
+    (table,) = parse_batches(path, decl, LINEAGE, result)
+    assert table.column("course_description").to_pylist() == [
+        "Algebra I\r\nsecond line of the description",
+        "Geometry",
+    ]
+    assert "_record_end" not in table.column_names
+    assert table.column("_row_number").to_pylist() == [2, 3]  # record numbers
+    assert result.rejects == []
+
+
+def test_last_record_without_line_end_still_counts(tmp_path):
+    path = _write(tmp_path, b"a,#!#\r\nb,#!#")
+    assert count_records(path, "#!#") == 2
