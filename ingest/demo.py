@@ -32,7 +32,7 @@ def write_night(
         out[d.id] = generate_district(d, folder, night=night, students=students)
         # as if the district's export job wrote them at 1 a.m. its time, before the cutoff
         sent = datetime.combine(night, time(1, 0), ZoneInfo(d.timezone)).timestamp()
-        for path in out[d.id].files.values():
+        for path in out[d.id].paths:
             os.utime(path, (sent, sent))
     return out
 

@@ -7,9 +7,9 @@ and references all pass the row-level and model-level rules), so the marts must 
 exactly what was written; `GeneratedDistrict.expected_marts` says how many rows.
 
 Shape:
-- `ROW_BUILDERS` maps a SIS name to a function that builds the rows of each dataset as
-  dicts keyed by the SIS's column names. Adding a SIS = one more builder (plus its entry in
-  `MART_DATASETS`); `write_declared_file` stays generic.
+- Each SIS has a builder returning a `SisNight`: its files (rows as dicts keyed by the SIS's
+  column names) and the rows the marts must hold. Skyward SMS's is here; every other SIS's
+  is `build` in ingest/sis_generators/<sis>.py. `write_declared_file` stays generic.
 - Determinism: one `random.Random(seed)` per district, consumed in a fixed order, no global
   random and no set iteration: the same district, seed, student count and night give
   byte-identical files.
@@ -30,10 +30,11 @@ from __future__ import annotations
 
 import codecs
 import csv
+import importlib
 import io
 import random
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, TextIO
@@ -42,8 +43,6 @@ from ingest.declarations import FileDeclaration, declarations_for
 from ingest.registry import District, School
 
 Row = dict[str, str]
-# (district, rng, night, students, datasets to build) -> rows per dataset
-RowBuilder = Callable[[District, random.Random, date, int, frozenset[str]], dict[str, list[Row]]]
 
 CRLF = "\r\n"
 DEFAULT_STUDENTS = 200
@@ -58,6 +57,8 @@ class GeneratedDistrict:
     files: dict[str, Path]  # dataset name -> file written
     rows: dict[str, int]  # dataset name -> data rows written (excluding header, blank lines)
     expected_marts: dict[str, int]  # mart name -> rows the dbt marts must hold for this district
+    paths: list[Path] = field(default_factory=list)  # every file written (several per dataset
+    # when a SIS sends one file per term)
 
 
 # --------------------------------------------------------------------------- generic writer
@@ -71,8 +72,20 @@ def _open_csv(path: Path, decl: FileDeclaration, encoding: str) -> tuple[TextIO,
 
 
 def _csv_writer(f: TextIO, decl: FileDeclaration) -> Any:
+    if not decl.quote:  # unquoted files: a value holding the delimiter must fail, not escape
+        return csv.writer(
+            f,
+            delimiter=decl.delimiter,
+            quoting=csv.QUOTE_NONE,
+            escapechar=None,
+            lineterminator=CRLF,
+        )
     return csv.writer(
-        f, delimiter=decl.delimiter, quotechar='"', quoting=csv.QUOTE_MINIMAL, lineterminator=CRLF
+        f,
+        delimiter=decl.delimiter,
+        quotechar=decl.quote,
+        quoting=csv.QUOTE_MINIMAL,
+        lineterminator=CRLF,
     )
 
 
@@ -94,11 +107,14 @@ def write_declared_file(
                 f"{decl.sis}.{decl.dataset} row {number}: columns {sorted(set(row) ^ expected)} "
                 "differ from the declaration; fix the row builder or the sources YAML"
             )
+    # a record terminator (eSchool's `#!#`) is one more field, on the header too
+    end = [decl.record_terminator] if decl.record_terminator else []
+    path.parent.mkdir(parents=True, exist_ok=True)
     f, writer = _open_csv(path, decl, encoding)
     with f:
         if decl.header:
-            writer.writerow(decl.columns)
-        writer.writerows([row[c] for c in decl.columns] for row in rows)
+            writer.writerow([*decl.columns, *end])
+        writer.writerows([*(row[c] for c in decl.columns), *end] for row in rows)
         f.write(CRLF * blank_lines)
     return len(rows)
 
@@ -762,19 +778,50 @@ def skyward_sms_rows(
 
 # --------------------------------------------------------------------------- per SIS registry
 
-ROW_BUILDERS: dict[str, RowBuilder] = {
-    "skyward_sms": skyward_sms_rows,
-}
-# mart -> the dataset whose rows become that mart's rows (one mart row per file row)
-MART_DATASETS: dict[str, dict[str, str]] = {
-    "skyward_sms": {
+
+@dataclass
+class SisNight:
+    """What a SIS builder returns: the files of one night and what the marts must then hold."""
+
+    # (dataset, file name relative to the district folder or None for the declared pattern
+    # with `*` = the night as YYYYMMDD, rows keyed by the declared column names)
+    files: list[tuple[str, str | None, list[Row]]]
+    expected_marts: dict[str, int]  # mart -> rows for this district (dim_school is added)
+
+
+def _skyward_sms(
+    district: District, rng: random.Random, night: date, count: int, datasets: frozenset[str]
+) -> SisNight:
+    built = skyward_sms_rows(district, rng, night, count, datasets)
+    marts = {
         "dim_student": "students",
         "dim_course": "course_crosswalk",
         "fct_student_grade": "grades",
         "fct_student_gpa": "gpa",
         "fct_student_certification": "ibc",
-    },
-}
+    }
+    return SisNight(
+        files=[(dataset, None, rows) for dataset, rows in built.items()],
+        expected_marts={mart: len(built.get(dataset, [])) for mart, dataset in marts.items()},
+    )
+
+
+SisBuilder = Callable[[District, random.Random, date, int, frozenset[str]], SisNight]
+# Skyward SMS lives here; every other SIS has a module ingest/sis_generators/<sis>.py with a
+# `build` function of this signature.
+ROW_BUILDERS: dict[str, SisBuilder] = {"skyward_sms": _skyward_sms}
+
+
+def _builder(sis: str) -> SisBuilder:
+    if sis in ROW_BUILDERS:
+        return ROW_BUILDERS[sis]
+    try:
+        module = importlib.import_module(f"ingest.sis_generators.{sis}")
+    except ModuleNotFoundError:
+        raise ValueError(
+            f"no synthetic data builder for SIS {sis!r}: add ingest/sis_generators/{sis}.py"
+        ) from None
+    return module.build
 
 
 def generate_district(
@@ -787,12 +834,7 @@ def generate_district(
     encoding: str | None = None,
 ) -> GeneratedDistrict:
     """Write one night of a district's SIS files into out_dir (created if missing)."""
-    builder = ROW_BUILDERS.get(district.sis)
-    if builder is None:
-        raise ValueError(
-            f"district {district.id}: no synthetic row builder for SIS "
-            f"{district.sis!r}; add one to ingest.generator.ROW_BUILDERS"
-        )
+    builder = _builder(district.sis)
     count = int(
         students if students is not None else district.demo.get("students", DEFAULT_STUDENTS)
     )
@@ -800,26 +842,31 @@ def generate_district(
     encoding = encoding or district.demo.get("encoding", DEFAULT_ENCODING)
     codecs.lookup(encoding)  # an unknown encoding fails before any file is written
 
-    decls = [d for d in declarations_for(district.sis) if d.applies_to_state(district.state)]
-    built = builder(
-        district, random.Random(seed), night, count, frozenset(d.dataset for d in decls)
-    )
+    decls = {
+        d.dataset: d.for_variant(district.export_variant)
+        for d in declarations_for(district.sis)
+        if d.applies_to_state(district.state)
+    }
+    built = builder(district, random.Random(seed), night, count, frozenset(decls))
+    missing = set(decls) - {dataset for dataset, _, _ in built.files}
+    if missing:
+        raise ValueError(f"{district.sis} builder produced no files for {sorted(missing)}")
     out_dir.mkdir(parents=True, exist_ok=True)
     files: dict[str, Path] = {}
     rows: dict[str, int] = {}
-    for n, decl in enumerate(decls):
-        if decl.dataset not in built:
-            raise ValueError(f"{district.sis} row builder produced no {decl.dataset!r} rows")
-        path = out_dir / file_name(decl, night)
+    paths: list[Path] = []
+    for n, (dataset, name, dataset_rows) in enumerate(built.files):
+        decl = decls[dataset]
+        path = out_dir / (name or file_name(decl, night))
         # 0, 1 or 2 blank trailing lines, varying by file and seed
-        rows[decl.dataset] = write_declared_file(
-            path, decl, built[decl.dataset], encoding=encoding, blank_lines=(seed + n) % 3
+        written = write_declared_file(
+            path, decl, dataset_rows, encoding=encoding, blank_lines=(seed + n) % 3
         )
-        files[decl.dataset] = path
-
-    expected = {mart: rows.get(dataset, 0) for mart, dataset in MART_DATASETS[district.sis].items()}
-    expected["dim_school"] = len(district.schools)
-    return GeneratedDistrict(district.id, out_dir, files, rows, expected)
+        rows[dataset] = rows.get(dataset, 0) + written
+        files[dataset] = path
+        paths.append(path)
+    expected = dict(built.expected_marts, dim_school=len(district.schools))
+    return GeneratedDistrict(district.id, out_dir, files, rows, expected, paths)
 
 
 # --------------------------------------------------------------------------- benchmark file

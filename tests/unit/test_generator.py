@@ -324,7 +324,7 @@ def test_ibc_rows(generated, districts):
 
 def test_unknown_sis_is_refused(districts, tmp_path):
     other = dataclasses.replace(districts["TX"], sis="not_a_sis")
-    with pytest.raises(ValueError, match="no synthetic row builder"):
+    with pytest.raises(ValueError, match="no synthetic data builder"):
         generate_district(other, tmp_path, night=NIGHT)
 
 
