@@ -21,7 +21,7 @@ pytestmark = pytest.mark.integration
 
 @pytest.fixture
 def district():
-    return next(d for d in load_registry() if d.state == "IN")
+    return next(d for d in load_registry() if d.sis == "skyward_sms" and d.state == "IN")
 
 
 def test_server_with_another_host_key_is_refused(tmp_path, district):

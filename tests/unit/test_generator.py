@@ -32,7 +32,7 @@ COURSE_CODE = {"TX": r"^[0-9A-Z]{8}$", "IN": r"^\d{4}$"}
 
 
 def _districts() -> dict[str, District]:
-    return {d.state: d for d in load_registry()}
+    return {d.state: d for d in load_registry() if d.sis == "skyward_sms"}
 
 
 @pytest.fixture(scope="module")
