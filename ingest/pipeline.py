@@ -70,10 +70,6 @@ class DistrictNight:
     files: list[FileOutcome]
     load_id: str | None
 
-    @property
-    def problems(self) -> list[FileOutcome]:
-        return [f for f in self.files if f.status in ("rejected", "missing")]
-
 
 def _entry(district: District, decl: FileDeclaration, received_at: datetime, **values) -> dict:
     entry = dict.fromkeys(warehouse.MANIFEST_COLUMNS)
