@@ -84,7 +84,8 @@ def run_night(
     report.build = run_dbt("build", db_path=db_path, quiet=True)
     collect_counts(report, db_path, [d.id for d in districts])
     if docs:
-        report.docs = run_dbt("docs", "generate", db_path=db_path, quiet=True)
+        # --static: one self-contained page (static_index.html) that can be published as is
+        report.docs = run_dbt("docs", "generate", "--static", db_path=db_path, quiet=True)
     return report
 
 
