@@ -68,7 +68,8 @@ MARKING_PERIODS = {
     "FIN": "3",
 }
 # GPA type codes and scales (the scales int_eschool__gpa assumes; see var eschool_gpa_scales)
-HIGH_SCHOOL_GPA_TYPES = (("WTD", 6.0), ("UNWTD", 4.0), ("STATE", 4.0))
+WEIGHTED_SCALE = 6.0
+HIGH_SCHOOL_GPA_TYPES = (("WTD", WEIGHTED_SCALE), ("UNWTD", 4.0), ("STATE", 4.0))
 MIDDLE_SCHOOL_GPA_TYPES = (("UNWTD", 4.0),)
 ALTERNATES_PER_STUDENT = 2
 LINE_BREAK_NOTE = "\r\nIncludes a STAAR EOC review lab"
@@ -146,7 +147,7 @@ def _student_rows(
 ) -> list[Row]:
     """The shared population in eSchool's student columns."""
     rows = []
-    seniors = [n for n, s in enumerate(students) if n > 0 and s.grade == 12]
+    seniors = tuple(n for n, s in enumerate(students) if n > 0 and s.grade == 12)
     for n, (student, source) in enumerate(zip(students, skyward_rows, strict=True)):
         status = source["Status"]
         # mid-year graduates: the first senior (after José Peña), then about one in seven
@@ -317,9 +318,11 @@ def _gpa_rows(
             yearly.append(_clamp((percent - 50.0) / 12.5, 0.0, 4.0))
             values = {"UNWTD": (yearly[-1], sum(yearly) / len(yearly))}
             values["STATE"] = values["UNWTD"]
-            values["WTD"] = tuple(min(6.0, v + boost * 2.0) for v in values["UNWTD"])
+            top = WEIGHTED_SCALE
+            values["WTD"] = tuple(min(top, v + boost * (top - 4.0)) for v in values["UNWTD"])
             place, size = rank[student.other_id]
-            for gpa_type, _scale in HIGH_SCHOOL_GPA_TYPES if grade >= 9 else MIDDLE_SCHOOL_GPA_TYPES:
+            types = HIGH_SCHOOL_GPA_TYPES if grade >= 9 else MIDDLE_SCHOOL_GPA_TYPES
+            for gpa_type, _scale in types:
                 current, cumulative = values[gpa_type]
                 rows.append(
                     {
