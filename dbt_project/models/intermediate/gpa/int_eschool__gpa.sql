@@ -34,17 +34,27 @@ accepted_students as (
 
 ),
 
+-- the scale maximum of each GPA type code
+gpa_scales as (
+
+    {% for code, scale in gpa_scales.items() %}
+        select
+            '{{ code }}' as gpa_type_code,
+            cast({{ scale }} as decimal(8, 4)) as scale_max
+        {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+
+),
+
 with_school_year as (
 
     select
-        *,
-        {{ spring_school_year('school_year_text') }} as school_year,
-        case gpa_type_code
-            {%- for code, scale in gpa_scales.items() %}
-            when '{{ code }}' then cast({{ scale }} as decimal(8, 4))
-            {%- endfor %}
-        end as scale_max
+        gpa.*,
+        gpa_scales.scale_max,
+        {{ spring_school_year('gpa.school_year_text') }} as school_year
     from gpa
+    left join gpa_scales
+        on gpa.gpa_type_code = gpa_scales.gpa_type_code
 
 ),
 
