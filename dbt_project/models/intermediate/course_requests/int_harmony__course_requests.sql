@@ -50,11 +50,11 @@ joined as (
 
     select
         with_school_year.*,
-        coalesce(schools.school_id, with_school_year.campus_id) as school_id,
         request_types.request_type,
         request_types.is_alternate,
         request_statuses.request_status,
         accepted_students.student_id as accepted_student_id,
+        coalesce(schools.school_id, with_school_year.campus_id) as school_id,
         count(*) over (
             partition by
                 with_school_year.district_id,

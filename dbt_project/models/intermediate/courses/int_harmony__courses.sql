@@ -44,9 +44,9 @@ joined as (
     select
         courses.*,
         districts.state,
-        coalesce(schools.school_id, courses.campus_id) as school_id,
         courses.snapshot_school_year as school_year,
-        course_listings.distinct_listings
+        course_listings.distinct_listings,
+        coalesce(schools.school_id, courses.campus_id) as school_id
     from courses
     left join districts
         on courses.district_id = districts.district_id
@@ -66,12 +66,22 @@ flagged as (
 
     select
         *,
-        {%- for flag in ['is_ap', 'is_dual_credit', 'is_cte', 'is_honors'] %}
         case
-            when {{ flag }}_code in ('Y', 'YES', 'TRUE', '1') then true
-            when {{ flag }}_code in ('N', 'NO', 'FALSE', '0') then false
-        end as {{ flag }}{{ ',' if not loop.last }}
-        {%- endfor %}
+            when is_ap_code in ('Y', 'YES', 'TRUE', '1') then true
+            when is_ap_code in ('N', 'NO', 'FALSE', '0') then false
+        end as is_ap,
+        case
+            when is_dual_credit_code in ('Y', 'YES', 'TRUE', '1') then true
+            when is_dual_credit_code in ('N', 'NO', 'FALSE', '0') then false
+        end as is_dual_credit,
+        case
+            when is_cte_code in ('Y', 'YES', 'TRUE', '1') then true
+            when is_cte_code in ('N', 'NO', 'FALSE', '0') then false
+        end as is_cte,
+        case
+            when is_honors_code in ('Y', 'YES', 'TRUE', '1') then true
+            when is_honors_code in ('N', 'NO', 'FALSE', '0') then false
+        end as is_honors
     from joined
 
 ),

@@ -35,12 +35,12 @@ joined as (
 
     select
         gpa.*,
-        coalesce(schools.school_id, gpa.campus_id) as school_id,
         gpa.snapshot_school_year as school_year,
         gpa.snapshot_term_code as term_code,
         gpa_types.gpa_type,
         gpa_types.is_weighted,
         accepted_students.student_id as accepted_student_id,
+        coalesce(schools.school_id, gpa.campus_id) as school_id,
         count(*) over (
             partition by
                 gpa.district_id,

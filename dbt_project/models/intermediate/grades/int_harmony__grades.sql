@@ -64,13 +64,13 @@ joined as (
     select
         with_school_year.*,
         districts.state,
-        coalesce(schools.school_id, with_school_year.campus_id) as school_id,
         terms.term_code as mapped_term_code,
         terms.term_name,
         terms.is_final_term,
         grade_marks.letter_grade,
         grade_levels.grade_level as grade_level_when_taken,
         accepted_students.student_id as accepted_student_id,
+        coalesce(schools.school_id, with_school_year.campus_id) as school_id,
         count(*) over (
             partition by
                 with_school_year.district_id,

@@ -25,8 +25,8 @@ joined as (
 
     select
         staff.*,
-        coalesce(schools.school_id, staff.campus_id) as school_id,
         staff_roles.staff_role,
+        coalesce(schools.school_id, staff.campus_id) as school_id,
         count(*) over (
             partition by staff.district_id, staff.staff_id
         ) as rows_with_staff_id

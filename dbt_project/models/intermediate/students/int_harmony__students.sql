@@ -39,10 +39,10 @@ joined as (
     select
         students.*,
         districts.state,
-        coalesce(schools.school_id, students.campus_id) as school_id,
         grade_levels.grade_level,
         grade_levels.grade_level_number,
         enrollment_statuses.enrollment_status,
+        coalesce(schools.school_id, students.campus_id) as school_id,
         count(*) over (
             partition by students.district_id, students.student_id
         ) as rows_with_student_id
