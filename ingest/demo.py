@@ -9,6 +9,7 @@ operator would override them (DISTRICTS__<ID>__TRANSFER__<KEY>).
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from datetime import date, datetime, time
@@ -28,7 +29,10 @@ def write_night(
     for d in districts:
         folder = root / d.id / str(d.transfer.get("remote_folder", "outbound"))
         for old in folder.glob("*"):
-            old.unlink()
+            if old.is_dir():  # a term folder (Harmony)
+                shutil.rmtree(old)
+            else:
+                old.unlink()
         out[d.id] = generate_district(d, folder, night=night, students=students)
         # as if the district's export job wrote them at 1 a.m. its time, before the cutoff
         sent = datetime.combine(night, time(1, 0), ZoneInfo(d.timezone)).timestamp()
