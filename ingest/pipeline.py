@@ -124,14 +124,21 @@ def ingest_district(
                             decl,
                         )
                     )
+                tonight: set[str] = set()  # the same content twice in one night loads once
                 for remote_file in matched:
                     flat_name = remote_file.name.replace("/", "__")  # term folders (Harmony)
                     local = source.download(remote_file, scratch / flat_name)
-                    outcomes.append(
-                        _check_file(
-                            district, decl, remote_file, local, received_at, db_path, scratch
-                        )
+                    outcome = _check_file(
+                        district, decl, remote_file, local, received_at, db_path, scratch
                     )
+                    if outcome.status == "pending" and outcome.entry["file_sha256"] in tonight:
+                        outcome.entry.update(
+                            status="duplicate",
+                            rows_loaded=0,
+                            reason="same content as another file received tonight",
+                        )
+                    tonight.add(outcome.entry["file_sha256"])
+                    outcomes.append(outcome)
         to_load = [o for o in outcomes if o.status == "pending"]
         load_id = _load(district, db_path, to_load) if to_load else None
         with warehouse.connect(db_path) as con:

@@ -97,3 +97,17 @@ def test_raw_keeps_only_the_last_n_files(tmp_path, district):
         ).fetchone()[0]
     assert files == (2, 21 + 22)
     assert manifest == 3  # the manifest keeps every night's record
+
+
+def test_same_content_twice_in_one_night_loads_once(tmp_path, district):
+    generated = write_night([district], tmp_path / "drop", date(2026, 11, 27), students=20)
+    folder = generated[district.id].folder
+    (students,) = folder.glob("students_*.csv")
+    (folder / "students_20261127_copy.csv").write_bytes(students.read_bytes())
+    local = replace(district, transfer={"method": "local", "folder": str(folder)})
+    night = ingest_district(local, db_path=tmp_path / "w.duckdb")
+    statuses = sorted(f.status for f in night.files if f.entry["dataset"] == "students")
+    assert statuses == ["duplicate", "loaded"]
+    with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as con:
+        rows = con.execute("select count(*) from raw_skyward_sms.students").fetchone()[0]
+    assert rows == generated[district.id].rows["students"]
