@@ -125,9 +125,7 @@ def _email(first: str, last: str, domain: str) -> str:
     return f"{ascii_word(first)[:1]}{ascii_word(last)}@{domain}"
 
 
-def _build_staff(
-    district: District, rng: random.Random, student_rows: Sequence[Row]
-) -> list[Row]:
+def _build_staff(district: District, rng: random.Random, student_rows: Sequence[Row]) -> list[Row]:
     """The students' counselors (teaching counselors in buildings without high-school
     grades), a few teachers and one non-teaching staff member per building."""
     domain = f"{district.id.replace('_', '')}.example.org"
@@ -203,7 +201,9 @@ def _build_grades(
     school_year = school_year_of(night)
     by_school = _by_school(courses)
     plans = {
-        s.school_id: (HIGH_SCHOOL_PERIODS, False) if _serves(s, 9) else (MIDDLE_SCHOOL_PERIODS, True)
+        s.school_id: (HIGH_SCHOOL_PERIODS, False)
+        if _serves(s, 9)
+        else (MIDDLE_SCHOOL_PERIODS, True)
         for s in _course_schools(district.schools)
     }
     rows: list[Row] = []
@@ -307,9 +307,7 @@ def _build_requests(
     return rows
 
 
-def rows(
-    district: District, rng: random.Random, night: date, count: int
-) -> dict[str, list[Row]]:
+def rows(district: District, rng: random.Random, night: date, count: int) -> dict[str, list[Row]]:
     """Every dataset's rows for one night, keyed by the declared Qmlativ column names."""
     if district.state != "IN":
         raise ValueError(f"district {district.id}: Skyward Qmlativ demo districts are Indiana")
