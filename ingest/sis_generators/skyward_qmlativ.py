@@ -143,15 +143,15 @@ def _build_staff(district: District, rng: random.Random, student_rows: Sequence[
     ]
     for school in district.schools:
         teachers = TEACHERS_PER_BUILDING if school in course_schools else 2
-        people += [(next(numbers), school.school_id, True, False) for _ in range(teachers)]
-        people.append((next(numbers), school.school_id, False, False))
+        people += [(str(next(numbers)), school.school_id, True, False) for _ in range(teachers)]
+        people.append((str(next(numbers)), school.school_id, False, False))
     rows = []
     for number, school_id, is_teacher, is_counselor in people:
         gender = rng.choice("FM")
         first, last = rng.choice(FIRST_NAMES[gender]), rng.choice(LAST_NAMES)
         rows.append(
             {
-                "StaffNumber": str(number),
+                "StaffNumber": number,
                 "FirstName": first,
                 "LastName": last,
                 "Email": _email(first, last, domain),
