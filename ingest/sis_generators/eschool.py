@@ -67,7 +67,7 @@ MARKING_PERIODS = {
     "T3": "3",
     "FIN": "3",
 }
-# GPA type codes and scales (the scales int_eschool__gpa assumes; see var eschool_gpa_scales)
+# GPA type codes and scales (the scales of seeds/xwalk_gpa_scales.csv)
 WEIGHTED_SCALE = 6.0
 HIGH_SCHOOL_GPA_TYPES = (("WTD", WEIGHTED_SCALE), ("UNWTD", 4.0), ("STATE", 4.0))
 MIDDLE_SCHOOL_GPA_TYPES = (("UNWTD", 4.0),)

@@ -1,9 +1,7 @@
 {{ config(tags=['eschool'], docs={'node_color': '#d68910'}) }}
 -- eSchool GPA in the common columns: the cumulative GPA (CUM_GPA) of a district GPA type as
 -- of a school year, through its run term, one row per student, school year and type.
--- The export carries no scale: each GPA type's scale maximum comes from
--- var('eschool_gpa_scales') (defaults below; a project may override them per deployment).
-{%- set gpa_scales = var('eschool_gpa_scales', {'WTD': 6.0, 'UNWTD': 4.0, 'STATE': 4.0}) %}
+-- The export carries no scale: each GPA type's scale maximum comes from xwalk_gpa_scales.
 with
 
 gpa as (
@@ -37,12 +35,11 @@ accepted_students as (
 -- the scale maximum of each GPA type code
 gpa_scales as (
 
-    {% for code, scale in gpa_scales.items() %}
-        select
-            '{{ code }}' as gpa_type_code,
-            cast({{ scale }} as decimal(8, 4)) as scale_max
-        {% if not loop.last %}union all{% endif %}
-    {% endfor %}
+    select
+        source_code as gpa_type_code,
+        cast(scale_max as decimal(8, 4)) as scale_max
+    from {{ ref('xwalk_gpa_scales') }}
+    where sis = 'eschool'
 
 ),
 
@@ -106,7 +103,7 @@ checked as (
             ("gpa_type_code is not null and gpa_type is null",
                 dbt.concat(["'GPA_TYPE '", "gpa_type_code", "' is not a known GPA type'"])),
             ("gpa_type is not null and scale_max is null",
-                dbt.concat(["'GPA_TYPE '", "gpa_type_code", "' has no scale in var eschool_gpa_scales'"])),
+                dbt.concat(["'GPA_TYPE '", "gpa_type_code", "' has no scale in xwalk_gpa_scales'"])),
             ("rows_with_key > 1", "'Student, school year and GPA type appear on more than one row'"),
             ("gpa_text is null", "'CUM_GPA is missing'"),
             ("gpa_text is not null and gpa_value is null", "'CUM_GPA is not a number'"),
