@@ -154,8 +154,9 @@ checked as (
 final as (
 
     select
-        {{ pathways_key('district_id', ['student_id', 'school_year', 'mapped_term_code', 'course_code', 'section_code']) }}
-            as k_student_grade,
+        {{ pathways_key(
+            'district_id', ['student_id', 'school_year', 'mapped_term_code', 'course_code', 'section_code']
+        ) }} as k_student_grade,
         {{ pathways_key('district_id', ['student_id']) }} as k_student,
         {{ pathways_key('district_id', ['school_year', 'course_code']) }} as k_course,
         district_id,
