@@ -1,0 +1,49 @@
+-- The Ascender GPA export: a student's cumulative GPA of one type as of a school year.
+with
+
+source as (
+
+    {{ latest_good_rows('ascender', 'gpa') }}
+
+),
+
+renamed as (
+
+    select
+        -- ids
+        _district_id as district_id,
+        'ascender' as sis,
+        {{ clean_text('district_id') }} as district_cdn,
+        {{ clean_text('campus_id') }} as campus_id_text,
+        {{ ascender_school_id('campus_id') }} as school_id,
+        {{ ascender_state_school_id('campus_id') }} as state_school_id,
+        {{ clean_text('student_id') }} as student_id,
+
+        -- strings
+        {{ clean_text('school_year') }} as school_year_text,
+        upper({{ clean_text('gpa_type') }}) as gpa_type_code,
+
+        -- numerics
+        {{ clean_text('gpa') }} as gpa_text,
+        {{ try_cast(clean_text('gpa'), 'decimal(8, 4)') }} as gpa_value,
+        {{ clean_text('gpa_scale') }} as gpa_scale_text,
+        {{ try_cast(clean_text('gpa_scale'), 'decimal(8, 4)') }} as scale_max,
+        {{ clean_text('class_rank') }} as class_rank_text,
+        {{ try_cast(clean_text('class_rank'), 'integer') }} as class_rank,
+        {{ clean_text('class_size') }} as class_size_text,
+        {{ try_cast(clean_text('class_size'), 'integer') }} as class_size,
+        {{ clean_text('cum_credits') }} as credits_text,
+        {{ try_cast(clean_text('cum_credits'), 'decimal(8, 3)') }} as credits,
+
+        -- lineage
+        _dataset,
+        _source_file,
+        _file_sha256,
+        _row_number,
+        _file_received_at
+
+    from source
+
+)
+
+select * from renamed
