@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from ingest.paths import DBT_PROJECT_DIR, DEFAULT_REGISTRY, REPO_ROOT, duckdb_path, work_dir
+from ingest.privacy import owner_only
 from ingest.registry import District, load_registry
 
 
@@ -22,38 +23,62 @@ def _select(districts: list[District], wanted: list[str] | None) -> list[Distric
     return [known[w] for w in wanted]
 
 
+def _locked(err) -> int:
+    print(f"NOT RUN: {err}", file=sys.stderr)
+    return 75  # EX_TEMPFAIL: try again later
+
+
+def _print_failures(report) -> None:
+    failures = report.failures()
+    if failures:
+        print("\nNIGHT FAILED:\n" + "\n".join(f"  {f}" for f in failures), file=sys.stderr)
+
+
 def cmd_nightly(args) -> int:
     from ingest.night import format_report, run_night
+    from ingest.runs import RunLocked
 
     districts = load_registry(args.registry)
-    report = run_night(_select(districts, args.district), all_districts=districts)
-    print(format_report(report))
-    if report.failed:
-        names = [
-            f"{r.resource_type} {r.name}" for r in (report.build.errors if report.build else [])
-        ]
-        names += [f"transfer {d}" for d in report.transfer_errors]
-        print(
-            f"\nNIGHT FAILED: {', '.join(names) or 'dbt build did not complete'}", file=sys.stderr
+    try:
+        report = run_night(
+            _select(districts, args.district), all_districts=districts, wait=args.wait
         )
-        return 1
-    return 0
+    except RunLocked as err:
+        return _locked(err)
+    print(format_report(report))
+    _print_failures(report)
+    return 1 if report.failed else 0
 
 
 def cmd_ingest(args) -> int:
     from ingest.night import NightReport, format_report, ingest_districts
+    from ingest.runs import RunLocked, exclusive_run
 
     districts = load_registry(args.registry)
     report = NightReport()
-    ingest_districts(_select(districts, args.district), duckdb_path(), report, districts)
+    try:
+        with exclusive_run("ingest", wait=args.wait) as run:
+            ingest_districts(
+                _select(districts, args.district), duckdb_path(), report, districts, run
+            )
+    except RunLocked as err:
+        return _locked(err)
     print(format_report(report))
-    return 1 if report.transfer_errors else 0
+    failures = [f for f in report.failures() if f.startswith("district ")]
+    if failures:
+        print("\nINGEST FAILED:\n" + "\n".join(f"  {f}" for f in failures), file=sys.stderr)
+    return 1 if failures else 0
 
 
-def _dbt_step(*dbt_args: str) -> int:
+def _dbt_step(args, *dbt_args: str) -> int:
+    from ingest.runs import RunLocked, exclusive_run
     from ingest.transform import run_dbt
 
-    run = run_dbt(*dbt_args)
+    try:
+        with exclusive_run(dbt_args[0], wait=args.wait):
+            run = run_dbt(*dbt_args)
+    except RunLocked as err:
+        return _locked(err)
     for r in run.errors:
         print(
             f"{r.status.upper()} {r.resource_type} {r.name}: {r.message.strip()}", file=sys.stderr
@@ -62,15 +87,62 @@ def _dbt_step(*dbt_args: str) -> int:
 
 
 def cmd_build(args) -> int:
-    return _dbt_step("build", *args.dbt_args)
+    return _dbt_step(args, "build", *args.dbt_args)
 
 
 def cmd_freshness(args) -> int:
-    return _dbt_step("source", "freshness")
+    return _dbt_step(args, "source", "freshness")
 
 
 def cmd_docs(args) -> int:
-    return _dbt_step("docs", "generate")
+    return _dbt_step(args, "docs", "generate")
+
+
+def cmd_release(args) -> int:
+    from ingest.admin import AdminError, release_file
+    from ingest.runs import RunLocked, exclusive_run
+
+    try:
+        with exclusive_run("release", wait=args.wait):
+            done = release_file(duckdb_path(), args.district, args.file, args.note)
+    except RunLocked as err:
+        return _locked(err)
+    except AdminError as err:
+        print(err, file=sys.stderr)
+        return 2
+    print(
+        f"{args.district}: {args.file} ({done['dataset']}) released by {done['released_by']}; "
+        "staging reads it after the next `pathways build` or nightly run"
+    )
+    return 0
+
+
+def cmd_purge(args) -> int:
+    from ingest.admin import purge_district
+    from ingest.runs import RunLocked, exclusive_run
+
+    if not args.yes:
+        print(
+            f"purge deletes every row of district {args.district} from the warehouse; "
+            "pass --yes to confirm",
+            file=sys.stderr,
+        )
+        return 2
+    try:
+        with exclusive_run("purge", wait=args.wait):
+            deleted = purge_district(duckdb_path(), args.district)
+    except RunLocked as err:
+        return _locked(err)
+    for table, rows in deleted.items():
+        print(f"  {table:<50} {rows:>9,} rows deleted")
+    print(f"{args.district}: purged ({sum(deleted.values()):,} rows); the database was rewritten")
+    if any(d.id == args.district for d in load_registry(args.registry)):
+        print(
+            f"{args.district} is still in {args.registry}: remove it, or the next night loads "
+            "it again",
+            file=sys.stderr,
+        )
+    return 0
 
 
 def cmd_generate(args) -> int:
@@ -88,13 +160,16 @@ def cmd_demo(args) -> int:
     from ingest.night import format_report, run_night
 
     districts = load_registry(args.registry)
+    # the demo wrote its files before serving them: a short stability wait is enough
+    os.environ.setdefault("GUARDS__STABLE_SECONDS", "2")
     demo_dir = work_dir() / "demo"
     generated = write_night(districts, demo_dir / "sftp", args.night, args.students)
     with serve_districts(districts, demo_dir / "sftp", demo_dir / "servers") as servers:
         kinds = {s.kind for s in servers.values()}
         print(f"serving {len(servers)} demo districts over SFTP on 127.0.0.1 ({', '.join(kinds)})")
-        report = run_night(districts, all_districts=districts)
+        report = run_night(districts, all_districts=districts, wait=args.wait)
     print(format_report(report))
+    _print_failures(report)
     print("\nexpected from the generator vs. in the marts:")
     mismatches = 0
     for district_id, expected in generated.items():
@@ -131,6 +206,13 @@ def main(argv: list[str] | None = None) -> int:
         p.set_defaults(func=func)
         if districts:
             p.add_argument("--district", action="append", help="only this district (repeatable)")
+        p.add_argument(
+            "--wait",
+            type=float,
+            default=0,
+            metavar="SECONDS",
+            help="wait this long for another run to finish (default: fail at once)",
+        )
         return p
 
     add(
@@ -158,11 +240,19 @@ def main(argv: list[str] | None = None) -> int:
         p.add_argument("--students", type=int, help="students per district (default: registry)")
         if name == "generate":
             p.add_argument("--out", required=True, help="folder to write <district>/... into")
+    rel = add("release", cmd_release, "let a held file become the district's data (recorded)")
+    rel.add_argument("--district", required=True)
+    rel.add_argument("--file", required=True, help="the held file's name, as in the manifest")
+    rel.add_argument("--note", help="why (kept in pathways_meta.file_releases)")
+    purge = add("purge", cmd_purge, "delete a district's data everywhere it is kept")
+    purge.add_argument("--district", required=True)
+    purge.add_argument("--yes", action="store_true", help="confirm")
     bench = add("benchmark", cmd_benchmark, "ingest time of a big grades file vs DuckDB read_csv")
     bench.add_argument("--rows", type=int, default=1_000_000)
     bench.add_argument("--scratch", help="folder for the benchmark files (default: a temp dir)")
 
     args = parser.parse_args(argv)
+    owner_only()  # whatever the umask: warehouse, work and scratch files are owner-only
     # dlt reads .dlt/config.toml and .dlt/secrets.toml from the repo, wherever we are run from
     os.environ.setdefault("DLT_PROJECT_DIR", str(REPO_ROOT))
     if args.db:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import fnmatch
 import re
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 
 import yaml
@@ -55,6 +56,9 @@ class FileDeclaration:
     # Export variants of the same layout (e.g. eSchool's Cognos and Download Manager): the
     # district picks one with `export_variant` in districts.yml.
     variants: dict[str, FileDeclaration] = field(default_factory=dict, compare=False)
+    # The date a file's name carries, as a strptime format (`%Y%m%d`): files of a dataset are
+    # ordered by it, then by mtime, and an older file never replaces a newer one.
+    name_date: str | None = None
 
     @property
     def raw_columns(self) -> tuple[str, ...]:
@@ -62,6 +66,17 @@ class FileDeclaration:
 
     def matches(self, file_name: str) -> bool:
         return fnmatch.fnmatchcase(file_name, self.pattern)
+
+    def file_date(self, file_name: str) -> date | None:
+        """The date in the file name (the first text that parses with `name_date`)."""
+        if not self.name_date:
+            return None
+        for match in re.finditer(_date_regex(self.name_date), file_name):
+            try:
+                return datetime.strptime(match.group(0), self.name_date).date()
+            except ValueError:
+                continue
+        return None
 
     def applies_to_state(self, state: str) -> bool:
         return not self.states or state in self.states
@@ -77,6 +92,15 @@ class FileDeclaration:
                 f"(it is {variant!r})"
             )
         return self.variants[variant]
+
+
+_DATE_FIELDS = {"%Y": r"\d{4}", "%m": r"\d{2}", "%d": r"\d{2}", "%y": r"\d{2}"}
+
+
+def _date_regex(fmt: str) -> str:
+    parts = re.split(r"(%[Ymdy])", fmt)
+    body = "".join(_DATE_FIELDS.get(p, re.escape(p)) for p in parts)
+    return rf"(?<!\d){body}(?!\d)"  # whole digit runs only
 
 
 def _as_tuple(value) -> tuple[str, ...]:
@@ -98,6 +122,7 @@ FILE_KEYS = {
     "quote",
     "record_terminator",
     "variants",
+    "name_date",
 }
 
 
@@ -139,6 +164,7 @@ def _build(source: dict, table: dict, spec: dict, name: str) -> FileDeclaration:
         states=_as_tuple(spec.get("states")),
         quote=spec.get("quote", '"') or "",
         record_terminator=spec.get("record_terminator"),
+        name_date=spec.get("name_date"),
     )
     raw = decl.raw_columns
     # dlt would silently keep one of two columns that normalize alike. (Lineage columns start
@@ -151,6 +177,8 @@ def _build(source: dict, table: dict, spec: dict, name: str) -> FileDeclaration:
         )
     if len(decl.delimiter) != 1:
         raise DeclarationError(f"{name}: delimiter must be one character")
+    if decl.name_date and not re.fullmatch(r"(%[Ymdy]|[^%])+", decl.name_date):
+        raise DeclarationError(f"{name}: name_date may use only %Y, %m, %d and %y")
     if len(decl.quote) > 1:
         raise DeclarationError(f"{name}: quote must be one character, or empty for none")
     return decl

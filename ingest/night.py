@@ -1,10 +1,15 @@
 """The nightly job: ingest every active district, then source freshness, dbt build, a
-report per district and dbt docs. DuckDB has one writer, so the steps run in sequence."""
+report per district and dbt docs. DuckDB has one writer, so the steps run in sequence, and
+one run at a time holds the work folder (ingest.runs).
+
+One district's failure never stops the others or the build: it is recorded in the run log
+and the report, and the night ends non-zero naming every district and file held back."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -13,9 +18,11 @@ from ingest import warehouse
 from ingest.declarations import load_declarations
 from ingest.paths import duckdb_path
 from ingest.pipeline import DistrictNight, ingest_district
+from ingest.privacy import describe_error
 from ingest.registry import District
+from ingest.runs import Run, exclusive_run, write_run_log
 from ingest.transfer import TransferError
-from ingest.transform import DbtRun, run_dbt
+from ingest.transform import DbtError, DbtRun, run_dbt
 
 MARTS = (
     "dim_school",
@@ -32,21 +39,33 @@ MARTS = (
 @dataclass
 class NightReport:
     nights: list[DistrictNight] = field(default_factory=list)
-    transfer_errors: dict[str, str] = field(default_factory=dict)
+    district_errors: dict[str, str] = field(default_factory=dict)  # district -> why it failed
     freshness: DbtRun | None = None
     build: DbtRun | None = None
     docs: DbtRun | None = None
     mart_rows: dict[str, dict[str, int]] = field(default_factory=dict)
     rejected_rows: dict[str, int] = field(default_factory=dict)
+    run_id: str | None = None
+
+    def failures(self) -> list[str]:
+        """Every district and file that failed or was held back, and a failed build."""
+        found = [f"district {d}: FAILED ({why})" for d, why in self.district_errors.items()]
+        for night in self.nights:
+            found += [
+                f"district {night.district.id}: {f.label} {f.status.upper()}"
+                for f in night.held_back
+            ]
+        if self.build is None:
+            found.append("dbt build did not complete")
+        else:
+            found += [f"{r.resource_type} {r.name}: {r.status}" for r in self.build.errors]
+            if not self.build.success and not self.build.errors:
+                found.append("dbt build did not succeed")
+        return found
 
     @property
     def failed(self) -> bool:
-        return bool(
-            self.transfer_errors
-            or self.build is None
-            or self.build.errors
-            or not self.build.success
-        )
+        return bool(self.failures())
 
 
 def ingest_districts(
@@ -54,7 +73,11 @@ def ingest_districts(
     db_path: Path,
     report: NightReport,
     all_districts: Sequence[District] | None = None,
+    run: Run | None = None,
 ) -> None:
+    """Every district in turn, each in isolation; one run-log row per district."""
+    run = run or Run("ingest")
+    report.run_id = run.run_id
     declarations = load_declarations()
     with warehouse.connect(db_path) as con:
         warehouse.prepare(con, (d for ds in declarations.values() for d in ds))
@@ -62,12 +85,47 @@ def ingest_districts(
     for district in districts:
         if district.status == "paused":
             continue
+        started = datetime.now(UTC)
         try:
-            report.nights.append(
-                ingest_district(district, db_path=db_path, declarations=declarations)
+            night = ingest_district(
+                district, db_path=db_path, declarations=declarations, run_id=run.run_id
             )
-        except TransferError as err:  # one district's server being down must not stop the rest
-            report.transfer_errors[district.id] = str(err)
+        except TransferError as err:  # its server is down or refuses us: the others go on
+            row = _failed(report, run, district.id, str(err))
+        except Exception as err:  # a crash in one district never stops the night
+            row = _failed(
+                report,
+                run,
+                district.id,
+                f"the ingest stopped ({describe_error(err)}); nothing of this district was "
+                "loaded tonight and yesterday's data stays; report this to the Pathways team",
+            )
+        else:
+            report.nights.append(night)
+            row = _district_row(run, night)
+        row["started_at"] = started
+        write_run_log([row], db_path)
+
+
+def _failed(report: NightReport, run: Run, district_id: str, why: str) -> dict:
+    report.district_errors[district_id] = why
+    return run.log_row("ingest", "failed", district_id=district_id, message=why)
+
+
+def _district_row(run: Run, night: DistrictNight) -> dict:
+    files = [f for f in night.files if f.status != "missing"]
+    loaded = [f for f in night.files if f.status == "loaded"]
+    message = "; ".join([f"{f.label} {f.status}" for f in night.held_back] + night.notes)
+    return run.log_row(
+        "ingest",
+        night.status,
+        district_id=night.district.id,
+        files_received=len(files),
+        files_loaded=len(loaded),
+        files_failed=len(night.held_back),
+        rows_loaded=sum(f.entry.get("rows_loaded") or 0 for f in loaded),
+        message=message or None,
+    )
 
 
 def run_night(
@@ -76,17 +134,37 @@ def run_night(
     db_path: Path | None = None,
     all_districts: Sequence[District] | None = None,
     docs: bool = True,
+    wait: float = 0,
 ) -> NightReport:
+    """The whole night under the run lock (RunLocked when another run holds it)."""
     db_path = db_path or duckdb_path()
     report = NightReport()
-    ingest_districts(districts, db_path, report, all_districts)
-    report.freshness = run_dbt("source", "freshness", db_path=db_path, quiet=True)
-    report.build = run_dbt("build", db_path=db_path, quiet=True)
-    collect_counts(report, db_path, [d.id for d in districts])
-    if docs:
-        # --static: one self-contained page (static_index.html) that can be published as is
-        report.docs = run_dbt("docs", "generate", "--static", db_path=db_path, quiet=True)
+    with exclusive_run("nightly", wait=wait, db_path=db_path) as run:
+        ingest_districts(districts, db_path, report, all_districts, run)
+        report.freshness = _dbt_or_none("source", "freshness", db_path=db_path)
+        report.build = _dbt_or_none("build", db_path=db_path)
+        write_run_log([_dbt_row(run, report.build)], db_path)
+        if report.build:
+            collect_counts(report, db_path, [d.id for d in districts])
+        if docs:
+            # --static: one self-contained page (static_index.html) that can be published as is
+            report.docs = _dbt_or_none("docs", "generate", "--static", db_path=db_path)
     return report
+
+
+def _dbt_row(run: Run, build: DbtRun | None) -> dict:
+    if build is None:
+        return run.log_row("dbt", "failed", message="dbt build could not run")
+    failed = [f"{r.resource_type} {r.name}: {r.status}" for r in build.errors]
+    status = "ok" if build.success and not failed else "failed"
+    return run.log_row("dbt", status, message="; ".join(failed) or None)
+
+
+def _dbt_or_none(*args: str, db_path: Path) -> DbtRun | None:
+    try:
+        return run_dbt(*args, db_path=db_path, quiet=True)
+    except DbtError:
+        return None
 
 
 def collect_counts(report: NightReport, db_path: Path, district_ids: Sequence[str]) -> None:
@@ -110,6 +188,7 @@ def format_report(report: NightReport) -> str:
         lines.append(f"\n== {d.id} ({d.name}, {d.state}, {d.sis}) ==")
         lines.append("files:")
         lines.extend(f"  {f.summary()}" for f in night.files)
+        lines.extend(f"  note: {n}" for n in night.notes)
         rows = report.mart_rows.get(d.id, {})
         if rows:
             lines.append("marts: " + ", ".join(f"{m}={n:,}" for m, n in rows.items()))
@@ -117,8 +196,8 @@ def format_report(report: NightReport) -> str:
                 f"rows rejected: {report.rejected_rows.get(d.id, 0):,} "
                 "(see validation.rejected_rows)"
             )
-    for district_id, error in report.transfer_errors.items():
-        lines.append(f"\n== {district_id} == TRANSFER FAILED: {error}")
+    for district_id, error in report.district_errors.items():
+        lines.append(f"\n== {district_id} == FAILED: {error}")
     if report.freshness:
         f = report.freshness
         lines.append(

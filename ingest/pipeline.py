@@ -1,22 +1,33 @@
-"""One district's night: fetch every declared file, check it, load it with dlt (Arrow ->
-parquet -> DuckDB), then record the outcome of every file in the manifest."""
+"""One district's night: list the district's folder, pick the files that are ready, fetch and
+check each, load them with dlt (Arrow -> parquet -> DuckDB), then judge and record every file.
+
+A failure of one file (a broken transfer, an unreadable encoding, a parser that gives up, a
+crash in our own code) makes that file `rejected` with a reason that names no field value,
+and the other files go on. A failure of the district as a whole (its server unreachable)
+raises, for the night to record and go on with the next district.
+"""
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import tempfile
+import time
 from collections.abc import Iterator
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import dlt
 from dlt.destinations.impl.duckdb.configuration import DuckDbCredentials
 
 from ingest import warehouse
 from ingest.declarations import FileDeclaration, load_declarations
+from ingest.guards import Guards, guards_for
 from ingest.paths import duckdb_path, work_dir
+from ingest.privacy import describe_error
 from ingest.readers import (
     FileProblem,
     ParseResult,
@@ -30,10 +41,15 @@ from ingest.readers import (
     to_utf8,
 )
 from ingest.registry import District
-from ingest.transfer import RemoteFile, open_source, transfer_setting
+from ingest.runs import scratch_root
+from ingest.transfer import RemoteFile, TransferError, open_source, transfer_setting
+from ingest.warehouse import GoodFile, order_key
 
 KEEP_LOADS = 7  # raw keeps the last N files per district and dataset
-MIN_ROW_RATIO = 0.5  # a file with fewer rows than this share of the last good one is held back
+# Statuses that keep a file out of tonight's data: the night is incomplete and says why.
+HELD_BACK = ("rejected", "held", "stale", "unstable", "missing")
+# Names a writer uses while a file is not finished: never read, whatever the pattern says.
+TEMPORARY_NAME = re.compile(r"^[.~]|\.tmp|\.part", re.IGNORECASE)
 
 
 @dataclass
@@ -45,17 +61,23 @@ class FileOutcome:
     parse_path: Path | None = None
     content_lines: int = 0  # lines before the trailing empty ones (records, if terminated)
     ends_with_newline: bool = True
+    mixed_line_ends: bool = False
     skipped_lines: tuple[int, ...] = ()
     parse: ParseResult = field(default_factory=ParseResult)
+    failure: str | None = None  # set when the parse or the load of this file failed
 
     @property
     def status(self) -> str:
         return self.entry["status"]
 
+    @property
+    def label(self) -> str:
+        return self.entry["file_name"] or f"{self.entry['dataset']} (no file)"
+
     def summary(self) -> str:
         e = self.entry
         text = f"{e['dataset']:<18} {e['file_name'] or '-':<34} {e['status']:<9}"
-        if e["status"] in ("loaded", "rejected") and e.get("data_lines") is not None:
+        if e["status"] in ("loaded", "rejected", "held") and e.get("data_lines") is not None:
             text += f" {e.get('rows_loaded') or 0:>9,} rows"
             if e.get("rows_unparseable"):
                 text += f", {e['rows_unparseable']:,} unparseable"
@@ -67,8 +89,17 @@ class FileOutcome:
 @dataclass
 class DistrictNight:
     district: District
-    files: list[FileOutcome]
-    load_id: str | None
+    files: list[FileOutcome] = field(default_factory=list)
+    load_id: str | None = None
+    notes: list[str] = field(default_factory=list)  # what was seen but not a file outcome
+
+    @property
+    def held_back(self) -> list[FileOutcome]:
+        return [f for f in self.files if f.status in HELD_BACK]
+
+    @property
+    def status(self) -> str:
+        return "incomplete" if self.held_back else "ok"
 
 
 def _entry(district: District, decl: FileDeclaration, received_at: datetime, **values) -> dict:
@@ -90,6 +121,7 @@ def ingest_district(
     db_path: Path | None = None,
     declarations: dict[str, list[FileDeclaration]] | None = None,
     keep_loads: int = KEEP_LOADS,
+    run_id: str | None = None,
 ) -> DistrictNight:
     db_path = db_path or duckdb_path()
     declarations = declarations if declarations is not None else load_declarations()
@@ -100,36 +132,62 @@ def ingest_district(
     ]
     if not decls:
         raise ValueError(f"district {district.id}: no file declarations for SIS {district.sis!r}")
+    guards = guards_for(district)
     received_at = datetime.now(UTC)
-    scratch = Path(tempfile.mkdtemp(prefix=f"{district.id}-", dir=_scratch_root()))
+    scratch_root().mkdir(parents=True, exist_ok=True)
+    scratch = Path(tempfile.mkdtemp(prefix=f"{district.id}-", dir=scratch_root()))
+    night = DistrictNight(district)
     try:
         with warehouse.connect(db_path) as con:
             warehouse.prepare(con, (d for ds in declarations.values() for d in ds))
+            latest = {
+                d.dataset: warehouse.latest_loaded(con, district.id, d.dataset, district.sis)
+                for d in decls
+            }
+
+        def entry(decl: FileDeclaration, remote: RemoteFile | None = None, **values) -> dict:
+            if remote is not None:
+                values = dict(
+                    file_name=remote.name,
+                    remote_path=remote.remote_path,
+                    size_bytes=remote.size_bytes,
+                    file_modified_at=remote.modified_at,
+                    file_date=decl.file_date(remote.name),
+                    **values,
+                )
+            return _entry(district, decl, received_at, run_id=run_id, **values)
+
         with open_source(district) as source:
-            remote = source.list_files()
-            outcomes = []
+            arrivals = _arrivals(source, decls, night, entry)
+            unsettled = _unsettled(
+                source, [f for files in arrivals.values() for f in files], guards.stable_seconds
+            )
             for decl in decls:
-                matched = [f for f in remote if decl.matches(f.name)]
-                if not matched and decl.required:
-                    outcomes.append(
-                        FileOutcome(
-                            _entry(
-                                district,
-                                decl,
-                                received_at,
-                                status="missing",
-                                reason=f"no file matching {decl.pattern!r} in {source.where()}; "
-                                "yesterday's data stays; ask the district to check its export",
-                            ),
-                            decl,
-                        )
-                    )
                 tonight: set[str] = set()  # the same content twice in one night loads once
-                for remote_file in matched:
-                    flat_name = remote_file.name.replace("/", "__")  # term folders (Harmony)
-                    local = source.download(remote_file, scratch / flat_name)
-                    outcome = _check_file(
-                        district, decl, remote_file, local, received_at, db_path, scratch
+                newest_last = sorted(
+                    arrivals[decl.dataset],
+                    key=lambda f, d=decl: order_key(d.file_date(f.name), f.modified_at),
+                )
+                for remote in newest_last:
+                    if remote.name in unsettled:
+                        night.files.append(
+                            FileOutcome(
+                                entry(
+                                    decl,
+                                    remote,
+                                    status="unstable",
+                                    reason=f"still being written ({unsettled[remote.name]}); "
+                                    "not read tonight and yesterday's data stays; it is "
+                                    "picked up on the next run once it has not changed for "
+                                    f"{guards.stable_seconds:g} s",
+                                ),
+                                decl,
+                            )
+                        )
+                        continue
+                    outcome = FileOutcome(entry(decl, remote), decl)
+                    _fetch_and_check(
+                        outcome, district, source, remote, db_path, scratch, latest[decl.dataset]
                     )
                     if outcome.status == "pending" and outcome.entry["file_sha256"] in tonight:
                         outcome.entry.update(
@@ -138,95 +196,203 @@ def ingest_district(
                             reason="same content as another file received tonight",
                         )
                     tonight.add(outcome.entry["file_sha256"])
-                    outcomes.append(outcome)
-        to_load = [o for o in outcomes if o.status == "pending"]
-        load_id = _load(district, db_path, to_load) if to_load else None
+                    night.files.append(outcome)
+        to_load = [o for o in night.files if o.status == "pending"]
+        night.load_id = _load(district, db_path, to_load) if to_load else None
         with warehouse.connect(db_path) as con:
             con.execute("begin")
             for outcome in to_load:
-                _judge(con, outcome, load_id)
+                _judge(outcome, night.load_id, guards, latest[outcome.decl.dataset])
             warehouse.record_files(
-                con, [o.entry for o in outcomes], [r for o in to_load for r in _rejects(o, load_id)]
+                con,
+                [o.entry for o in night.files],
+                [r for o in to_load for r in _rejects(o, night.load_id)],
             )
             for outcome in to_load:
-                warehouse.fix_row_numbers(
-                    con,
-                    outcome.decl,
-                    district.id,
-                    outcome.entry["file_sha256"],
-                    load_id,
-                    outcome.skipped_lines,
-                )
+                if night.load_id:
+                    warehouse.fix_row_numbers(
+                        con,
+                        outcome.decl,
+                        district.id,
+                        outcome.entry["file_sha256"],
+                        night.load_id,
+                        outcome.skipped_lines,
+                    )
             for decl in decls:
                 warehouse.purge_old_loads(con, decl, district.id, keep_loads)
             con.execute("commit")
-        return DistrictNight(district, outcomes, load_id)
+        return night
     finally:
         shutil.rmtree(scratch, ignore_errors=True)  # student data must not linger
 
 
-def _scratch_root() -> Path:
-    root = work_dir() / "scratch"
-    root.mkdir(parents=True, exist_ok=True)
-    return root
+def _arrivals(source, decls, night: DistrictNight, entry) -> dict[str, list[RemoteFile]]:
+    """The listed files each declaration will read tonight. Temporary names are never read;
+    symbolic links are recorded as refused; a required dataset with no file is `missing`."""
+    listing = source.list_files()
+    temporary = [f for f in listing if TEMPORARY_NAME.search(PurePosixPath(f.name).name)]
+    if temporary:
+        night.notes.append(
+            "not read, temporary names (a writer may still be at work): "
+            + ", ".join(f.name for f in temporary)
+        )
+    arrivals: dict[str, list[RemoteFile]] = {}
+    claimed: set[str] = set()
+    for decl in decls:
+        matched = [f for f in listing if decl.matches(f.name) and f not in temporary]
+        claimed.update(f.name for f in matched)
+        arrivals[decl.dataset] = []
+        for remote in matched:
+            if getattr(remote, "is_symlink", False):
+                night.files.append(
+                    FileOutcome(
+                        entry(
+                            decl,
+                            remote,
+                            status="rejected",
+                            rows_loaded=0,
+                            reason="a symbolic link: refused, only regular files inside the "
+                            "district's own folder are read; ask the district to upload the "
+                            "file itself",
+                        ),
+                        decl,
+                    )
+                )
+            else:
+                arrivals[decl.dataset].append(remote)
+        if not matched and decl.required:
+            waiting = [f.name for f in temporary if decl.matches(f.name)]
+            still = f" (only the temporary {waiting}: the export may still run)" if waiting else ""
+            night.files.append(
+                FileOutcome(
+                    entry(
+                        decl,
+                        status="missing",
+                        reason=f"no file matching {decl.pattern!r} in {source.where()}"
+                        + still
+                        + "; yesterday's data stays; ask the district to check its export",
+                    ),
+                    decl,
+                )
+            )
+    refused = [f.name for f in listing if getattr(f, "is_symlink", False) and f.name not in claimed]
+    if refused:
+        night.notes.append("refused, symbolic links: " + ", ".join(refused))
+    return arrivals
+
+
+def _unsettled(source, files: list[RemoteFile], seconds: float) -> dict[str, str]:
+    """Files that changed during the stability interval (name -> what changed). A file last
+    modified longer ago than the interval is settled by its own mtime; the others are looked
+    at again once the interval has passed."""
+    if seconds <= 0 or not files:
+        return {}
+    listed_at = time.time()
+    young = [f for f in files if listed_at - f.modified_at.timestamp() < seconds]
+    if not young:
+        return {}
+    time.sleep(max(seconds - (time.time() - listed_at), 0))
+    changed = {}
+    for remote in young:
+        try:
+            now = source.restat(remote)
+        except TransferError:
+            changed[remote.name] = "it disappeared while the ingest waited for it to settle"
+            continue
+        if (now.size_bytes, now.modified_at) != (remote.size_bytes, remote.modified_at):
+            changed[remote.name] = f"its size or modification time changed within {seconds:g} s"
+    return changed
+
+
+def _fetch_and_check(
+    outcome: FileOutcome,
+    district: District,
+    source,
+    remote: RemoteFile,
+    db_path: Path,
+    scratch: Path,
+    latest: GoodFile | None,
+) -> None:
+    """Download, then the structural checks. Any failure rejects this file only."""
+    entry = outcome.entry
+    try:
+        local = source.download(remote, scratch / remote.name.replace("/", "__"))
+        after = source.restat(remote)
+        if (after.size_bytes, after.modified_at) != (remote.size_bytes, remote.modified_at):
+            entry.update(
+                status="unstable",
+                reason="the file changed while it was being received (still being written?); "
+                "not read tonight and yesterday's data stays; it is picked up on the next run",
+            )
+            return
+        _check_file(outcome, district, local, db_path, scratch, latest)
+    except (TransferError, FileProblem) as problem:
+        entry.update(status="rejected", rows_loaded=0, reason=str(problem))
+    except Exception as err:  # a bug or a library surprise: this file only
+        entry.update(
+            status="rejected",
+            rows_loaded=0,
+            reason=f"the file could not be read ({describe_error(err)}); yesterday's data "
+            "stays; report this to the Pathways team with the file name",
+        )
 
 
 def _check_file(
+    outcome: FileOutcome,
     district: District,
-    decl: FileDeclaration,
-    remote: RemoteFile,
     local: Path,
-    received_at: datetime,
     db_path: Path,
     scratch: Path,
-) -> FileOutcome:
-    """Structural checks before anything loads: encoding, duplicate, header, line count."""
-    entry = _entry(
-        district,
-        decl,
-        received_at,
-        file_name=remote.name,
-        remote_path=remote.remote_path,
-        size_bytes=remote.size_bytes,
-        file_modified_at=remote.modified_at,
-    )
-    outcome = FileOutcome(entry, decl)
+    latest: GoodFile | None,
+) -> None:
+    """Structural checks before anything loads: encoding, duplicate, age, header, lines."""
+    entry, decl = outcome.entry, outcome.decl
     encodings = tuple(filter(None, [transfer_setting(district, "encoding")])) or decl.encodings
-    try:
-        scan = scan_bytes(local, encodings)
-        entry.update(file_sha256=scan.sha256, size_bytes=scan.size_bytes, encoding=scan.encoding)
-        with warehouse.connect(db_path) as con:
-            seen = warehouse.already_loaded(
-                con, district.id, decl.dataset, district.sis, scan.sha256
-            )
-        if seen:
-            entry.update(
-                status="duplicate",
-                rows_loaded=0,
-                reason="same content as a file already loaded; nothing loaded",
-            )
-            return outcome
-        parse_path = to_utf8(local, scan.encoding, scratch / (local.name + ".utf8"))
-        check_header(decl, read_first_line(parse_path))
-        if decl.record_terminator:
-            outcome.content_lines = count_records(parse_path, decl.record_terminator)
-        else:
-            lines = count_lines(parse_path)
-            outcome.content_lines = lines.lines - lines.trailing_blank_lines
-            outcome.ends_with_newline = lines.ends_with_newline
-        data_lines = outcome.content_lines - (1 if decl.header else 0)
-        if data_lines <= 0:
-            raise FileProblem("the file has no data rows; yesterday's data stays")
-        entry["data_lines"] = data_lines  # until empty lines inside the data are found
-        outcome.parse_path = parse_path
-        entry.update(status="pending")
-    except FileProblem as problem:
-        entry.update(status="rejected", rows_loaded=0, reason=str(problem))
-    return outcome
+    scan = scan_bytes(local, encodings)
+    entry.update(file_sha256=scan.sha256, size_bytes=scan.size_bytes, encoding=scan.encoding)
+    with warehouse.connect(db_path) as con:
+        seen = warehouse.statuses_of_content(
+            con, district.id, decl.dataset, district.sis, scan.sha256
+        )
+    if "loaded" in seen or "stale" in seen:
+        entry.update(
+            status="duplicate",
+            rows_loaded=0,
+            reason="same content as a file already "
+            + ("loaded" if "loaded" in seen else "reported stale")
+            + "; nothing loaded",
+        )
+        return
+    if latest and order_key(entry["file_date"], entry["file_modified_at"]) < latest.order_key:
+        entry.update(
+            status="stale",
+            rows_loaded=0,
+            reason=f"older than {latest.file_name}, the file in use (by the date in its name, "
+            "then its modification time): it never replaces newer data; if it is a "
+            "correction, ask the district to send it again as tonight's file",
+        )
+        return
+    parse_path = to_utf8(local, scan.encoding, scratch / (local.name + ".utf8"))
+    check_header(decl, read_first_line(parse_path))
+    if decl.record_terminator:
+        outcome.content_lines = count_records(parse_path, decl.record_terminator)
+    else:
+        lines = count_lines(parse_path)
+        outcome.content_lines = lines.lines - lines.trailing_blank_lines
+        outcome.ends_with_newline = lines.ends_with_newline
+        outcome.mixed_line_ends = lines.mixed_line_ends
+    data_lines = outcome.content_lines - (1 if decl.header else 0)
+    if data_lines <= 0:
+        raise FileProblem("the file has no data rows; yesterday's data stays")
+    entry["data_lines"] = data_lines  # until empty lines inside the data are found
+    outcome.parse_path = parse_path
+    entry.update(status="pending")
 
 
-def _load(district: District, db_path: Path, outcomes: list[FileOutcome]) -> str:
-    """One dlt load for the district's night: a resource per dataset, Arrow tables in."""
+def _load(district: District, db_path: Path, outcomes: list[FileOutcome]) -> str | None:
+    """One dlt load for the district's night: a resource per dataset, Arrow tables in. A file
+    whose parse fails is marked on its outcome and the others load; a failed load marks every
+    file. Returns the load id (None when nothing reached the warehouse)."""
     # Arrow rows carry _dlt_load_id only with this; completed packages (plaintext student
     # data) are deleted from dlt's working folder.
     os.environ["NORMALIZE__PARQUET_NORMALIZER__ADD_DLT_LOAD_ID"] = "true"
@@ -241,8 +407,10 @@ def _load(district: District, db_path: Path, outcomes: list[FileOutcome]) -> str
         dataset_name=outcomes[0].decl.schema,
         pipelines_dir=str(work_dir() / "dlt"),
     )
-    if pipeline.has_pending_data:  # a crashed night: finish it first (its rows stay unlisted)
-        pipeline.run()
+    if pipeline.has_pending_data:
+        # a killed night's package: no manifest entry would account for its rows, which
+        # purge_old_loads would delete again; drop it (it is plaintext student data)
+        pipeline.drop_pending_packages()
     loaded_at = datetime.now(UTC)
     resources = []
     for dataset in dict.fromkeys(o.decl.dataset for o in outcomes):
@@ -255,8 +423,20 @@ def _load(district: District, db_path: Path, outcomes: list[FileOutcome]) -> str
                 write_disposition="append",
             )
         )
-    info = pipeline.run(resources, loader_file_format="parquet")
-    return info.loads_ids[-1]
+    try:
+        info = pipeline.run(resources, loader_file_format="parquet")
+    except Exception as err:
+        with suppress(Exception):
+            pipeline.drop_pending_packages()
+        reason = (
+            f"the load into the warehouse failed ({describe_error(err)}); yesterday's data "
+            "stays; the file loads again on the next run"
+        )
+        for outcome in outcomes:
+            outcome.failure = outcome.failure or reason
+        return None
+    # no load id when no file had a parseable row (dlt then loads nothing)
+    return info.loads_ids[-1] if info.loads_ids else None
 
 
 def _batches(district: District, outcomes: list[FileOutcome], loaded_at: datetime) -> Iterator:
@@ -267,19 +447,43 @@ def _batches(district: District, outcomes: list[FileOutcome], loaded_at: datetim
             "_file_sha256": outcome.entry["file_sha256"],
             "_loaded_at": loaded_at,
         }
-        yield from parse_batches(outcome.parse_path, outcome.decl, lineage, outcome.parse)
+        try:
+            yield from parse_batches(outcome.parse_path, outcome.decl, lineage, outcome.parse)
+        except Exception as err:  # this file only: the rows it yielded stay, marked rejected
+            outcome.failure = _parse_failure(outcome, err)
 
 
-def _judge(con, outcome: FileOutcome, load_id: str) -> None:
-    """After the load: every data line must be a row or a kept reject, and the row count must
-    not collapse against the last good file. A file that fails stays in raw, marked rejected,
-    so staging keeps yesterday's data."""
+def _parse_failure(outcome: FileOutcome, err: Exception) -> str:
+    if outcome.mixed_line_ends:
+        what = "the file mixes CRLF and LF line ends, and the CSV parser cannot read it"
+        fix = "ask the district to re-export it (one kind of line end)"
+    else:
+        what = f"the CSV parser could not read the file ({describe_error(err)})"
+        fix = "ask the district to re-export it in the declared layout"
+    return f"{what}; yesterday's data stays; {fix}"
+
+
+def _judge(
+    outcome: FileOutcome, load_id: str | None, guards: Guards, latest: GoodFile | None
+) -> None:
+    """After the load: the file must have parsed, every data line must be a row or a kept
+    reject, few lines may be unparseable, and the row count must not drop too far against
+    the last good file. A file that fails stays in raw, marked, so staging keeps yesterday's
+    data."""
     entry, parse = outcome.entry, outcome.parse
     rejected_lines = {r["line_number"] for r in parse.rejects}
     unparseable = len(rejected_lines)
     entry.update(
         load_id=load_id, rows_loaded=parse.rows, rows_unparseable=unparseable, status="loaded"
     )
+    if outcome.failure or load_id is None:
+        entry.update(
+            status="rejected",
+            reason=outcome.failure
+            or "no line of the file could be parsed; yesterday's data stays; ask the district "
+            "to re-export it in the declared layout",
+        )
+        return
     empty: tuple[int, ...] = ()
     if outcome.decl.record_terminator:
         # records may span lines: `_row_number` is the record number (header = 1), and the
@@ -290,13 +494,17 @@ def _judge(con, outcome: FileOutcome, load_id: str) -> None:
             empty = empty_line_numbers(outcome.parse_path, outcome.content_lines)
             entry["data_lines"] -= len(empty)
         outcome.skipped_lines = tuple(sorted(rejected_lines | set(empty)))
-    if not outcome.ends_with_newline and outcome.content_lines in rejected_lines:
+    resend = "yesterday's data stays; ask the district to re-send the file"
+    last_line_cut = not outcome.ends_with_newline and any(
+        r["line_number"] == outcome.content_lines and "LINE SIZE" not in (r["error_type"] or "")
+        for r in parse.rejects
+    )
+    if last_line_cut:
         entry.update(
             status="rejected",
             reason=(
                 f"line {outcome.content_lines}: the last line is cut short and has no line end: "
-                "the file looks truncated (a dropped transfer?); yesterday's data stays; "
-                "ask the district to re-send the file"
+                f"the file looks truncated (a dropped transfer?); {resend}"
             ),
         )
         return
@@ -307,19 +515,33 @@ def _judge(con, outcome: FileOutcome, load_id: str) -> None:
             status="rejected",
             reason=(
                 f"{parse.rows} rows parsed and {unparseable} lines unparseable, but the file has "
-                f"{entry['data_lines']} data lines: truncated or broken quoting{near}; "
-                "yesterday's data stays; ask the district to re-send the file"
+                f"{entry['data_lines']} data lines: truncated or broken quoting{near}; {resend}"
             ),
         )
         return
-    previous = warehouse.latest_loaded(con, entry["district_id"], entry["dataset"], entry["sis"])
-    if previous and previous[1] and parse.rows < MIN_ROW_RATIO * previous[1]:
+    share = unparseable / entry["data_lines"] if entry["data_lines"] else 0
+    if share > guards.max_unparseable_share:
+        first = min(r["line_number"] for r in parse.rejects)
         entry.update(
             status="rejected",
             reason=(
-                f"row count fell from {previous[1]} to {parse.rows} (below "
-                f"{MIN_ROW_RATIO:.0%} of the last good file): held back as a possible partial "
-                "export; yesterday's data stays; if the drop is real, re-send it with a note"
+                f"{unparseable} of {entry['data_lines']} lines ({share:.0%}) could not be parsed, "
+                f"more than the {guards.max_unparseable_share:.0%} allowed (first at line "
+                f"{first}; see pathways_meta.parse_rejects): rejected whole; {resend}"
+            ),
+        )
+        return
+    limit = guards.row_drop_limit(entry["dataset"])
+    if latest and latest.rows and parse.rows < (1 - limit) * latest.rows:
+        drop = 1 - parse.rows / latest.rows
+        entry.update(
+            status="held",
+            reason=(
+                f"row count fell from {latest.rows} ({latest.file_name}) to {parse.rows}, a drop "
+                f"of {drop:.0%}, more than the {limit:.0%} allowed for {entry['dataset']}: held "
+                "back as a possible partial export, yesterday's data stays. If the drop is "
+                f"real: pathways release --district {entry['district_id']} "
+                f"--file {entry['file_name']}"
             ),
         )
 

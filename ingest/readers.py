@@ -43,6 +43,7 @@ class LineCount:
     lines: int  # physical lines (a last line without a newline counts)
     trailing_blank_lines: int  # empty lines at the end of the file
     ends_with_newline: bool = True  # False may mean a transfer cut the file short
+    mixed_line_ends: bool = False  # CRLF and LF both end lines (explains a parser failure)
 
 
 def scan_bytes(path: Path, encodings: tuple[str, ...]) -> ByteScan:
@@ -59,10 +60,12 @@ def scan_bytes(path: Path, encodings: tuple[str, ...]) -> ByteScan:
     is_utf8 = True
     utf16 = False
     has_bom = False
+    bomless_utf16 = None
     with open(path, "rb") as fh:
         while chunk := fh.read(CHUNK):
             if size == 0:
                 has_bom = chunk.startswith(UTF8_BOM)
+                bomless_utf16 = _looks_like_bomless_utf16(chunk)
                 # UTF-16 is told by its BOM (ASCII in UTF-16 is also valid UTF-8)
                 if chunk.startswith(UTF16_BOMS) and any(e.startswith("utf-16") for e in wanted):
                     is_utf8 = False
@@ -81,6 +84,15 @@ def scan_bytes(path: Path, encodings: tuple[str, ...]) -> ByteScan:
             is_utf8 = False
     if utf16:
         return ByteScan(digest.hexdigest(), size, "utf-16")
+    if bomless_utf16:
+        # ASCII text in UTF-16 is also valid UTF-8 (full of NUL bytes): never read it as such
+        if any(e.startswith("utf-16") for e in wanted):
+            return ByteScan(digest.hexdigest(), size, bomless_utf16)
+        raise FileProblem(
+            "the file looks like UTF-16 text without a byte-order mark, which is not a declared "
+            f"encoding ({', '.join(encodings)}); ask the district to export UTF-8, or declare "
+            "the encoding they send"
+        )
     if is_utf8 and any(e in ("utf-8", "utf8", "utf-8-sig") for e in wanted):
         encoding = "utf-8-sig" if has_bom else "utf-8"
     else:
@@ -96,6 +108,19 @@ def scan_bytes(path: Path, encodings: tuple[str, ...]) -> ByteScan:
             )
         encoding = others[0]
     return ByteScan(digest.hexdigest(), size, encoding)
+
+
+def _looks_like_bomless_utf16(head: bytes) -> str | None:
+    """UTF-16 without a BOM: in text that is mostly ASCII, every other byte is NUL."""
+    sample = head[:4096]
+    if len(sample) < 4 or sample.startswith(UTF16_BOMS):
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    if odd.count(0) > 0.4 * len(odd) and even.count(0) < 0.05 * len(even):
+        return "utf-16-le"
+    if even.count(0) > 0.4 * len(even) and odd.count(0) < 0.05 * len(odd):
+        return "utf-16-be"
+    return None
 
 
 def to_utf8(path: Path, encoding: str, dest: Path) -> Path:
@@ -122,16 +147,22 @@ def to_utf8(path: Path, encoding: str, dest: Path) -> Path:
 
 def count_lines(path: Path) -> LineCount:
     """Physical lines and the empty lines at the end (a byte count: no per-line work)."""
-    newlines = 0
+    newlines = crlf = 0
     tail = b""
     with open(path, "rb") as fh:
         while chunk := fh.read(CHUNK):
             newlines += chunk.count(b"\n")
+            crlf += chunk.count(b"\r\n") + (tail.endswith(b"\r") and chunk.startswith(b"\n"))
             tail = (tail + chunk[-4096:])[-4096:]
     lines = newlines + (1 if tail and not tail.endswith(b"\n") else 0)
     # the newlines after the last non-empty line, but the one that ends it
     trailing = max(tail[len(tail.rstrip(b"\r\n")) :].count(b"\n") - 1, 0)
-    return LineCount(lines, trailing, ends_with_newline=not tail or tail.endswith(b"\n"))
+    return LineCount(
+        lines,
+        trailing,
+        ends_with_newline=not tail or tail.endswith(b"\n"),
+        mixed_line_ends=0 < crlf < newlines,
+    )
 
 
 def empty_line_numbers(path: Path, up_to: int) -> tuple[int, ...]:
@@ -154,28 +185,46 @@ def read_first_line(path: Path) -> str:
 
 
 def check_header(decl: FileDeclaration, first_line: str) -> None:
-    """The header must be the declared columns, in order (names compared exactly, trimmed)."""
+    """The header must be the declared columns, in order (names compared exactly, trimmed).
+
+    The message names declared columns and positions only: when the header is missing, the
+    first line is a student's row, and no field value may reach a message or the manifest."""
     if not decl.header:
         return
-    reader = csv.reader(io.StringIO(first_line), delimiter=decl.delimiter)
-    found = [c.strip() for c in next(reader, [])]
+    try:
+        reader = csv.reader(io.StringIO(first_line), delimiter=decl.delimiter)
+        found = [c.strip() for c in next(reader, [])]
+    except csv.Error:
+        found = first_line.split(decl.delimiter)  # e.g. a NUL byte: compare names anyway
     if decl.record_terminator and found and found[-1] == decl.record_terminator:
         found = found[:-1]
-    if found != list(decl.columns):
-        missing = [c for c in decl.columns if c not in found]
-        extra = [c for c in found if c not in decl.columns]
-        detail = []
-        if missing:
-            detail.append(f"missing {missing}")
-        if extra:
-            detail.append(f"unexpected {extra}")
-        if not detail:
-            detail.append("columns out of order")
+    expected = list(decl.columns)
+    if found == expected:
+        return
+    hint = (
+        "ask the district to restore the export layout, or update the declaration "
+        f"in _{decl.sis}__sources.yml if the new layout is intended"
+    )
+    if not set(found) & set(expected):
         raise FileProblem(
-            f"line 1: header does not match the declaration ({'; '.join(detail)}); "
-            "ask the district to restore the export layout, or update the declaration "
-            f"in _{decl.sis}__sources.yml if the new layout is intended"
+            f"line 1: none of the {len(expected)} declared column names is in the header "
+            f"({len(found)} fields; values not shown): is the header missing, or the file "
+            f"not a {decl.sis} {decl.dataset} export? {hint}"
         )
+    detail = (
+        [f"{len(found)} fields, {len(expected)} declared"] if len(found) != len(expected) else []
+    )
+    missing = [c for c in expected if c not in found]
+    if missing:
+        detail.append(f"declared columns not found: {missing}")
+    unexpected = [i for i, c in enumerate(found, start=1) if c not in expected]
+    if unexpected:
+        detail.append(f"unknown names at positions {unexpected}")
+    if not missing and not unexpected:
+        detail.append("columns out of order")
+    raise FileProblem(
+        f"line 1: header does not match the declaration ({'; '.join(detail)}); {hint}"
+    )
 
 
 @dataclass
@@ -247,22 +296,29 @@ def parse_batches(
                 pending, pending_rows = rest.to_batches(), rest.num_rows
         if pending_rows:
             yield _with_lineage(pa.Table.from_batches(pending), decl, lineage, result)
-        result.rejects = [
-            dict(
-                zip(
-                    ("line_number", "column_name", "error_type", "error_message", "raw_line"),
-                    r,
-                    strict=True,
-                )
-            )
-            for r in con.sql(
-                "select line, column_name, cast(error_type as varchar), error_message, csv_line "
-                "from reject_errors order by line"
-            ).fetchall()
-        ]
+        result.rejects = read_rejects(con)
         result.done = True
     finally:
         con.close()
+
+
+REJECT_FIELDS = ("line_number", "column_name", "error_type", "error_message", "raw_line")
+
+
+def read_rejects(con: duckdb.DuckDBPyConnection) -> list[dict]:
+    """One entry per unparseable line (DuckDB reports one error per missing column): the
+    first column (in file order) DuckDB names, and every distinct error of the line."""
+    rows = con.sql(
+        """select line,
+                  arg_min(column_name, column_idx) as column_name,
+                  string_agg(distinct cast(error_type as varchar), '; ') as error_type,
+                  string_agg(distinct error_message, '; ') as error_message,
+                  min(csv_line) as raw_line
+           from reject_errors
+           group by line
+           order by line"""
+    ).fetchall()
+    return [dict(zip(REJECT_FIELDS, r, strict=True)) for r in rows]
 
 
 def _with_lineage(

@@ -39,6 +39,7 @@ class District:
     schools: tuple[School, ...] = ()
     export_variant: str | None = None  # for a SIS whose files come in variants (eSchool)
     demo: dict = field(default_factory=dict)  # synthetic generator settings (demo districts)
+    guards: dict = field(default_factory=dict)  # overrides of ingest.guards.Guards
 
     @property
     def transfer_method(self) -> str:
@@ -72,6 +73,7 @@ def load_registry(path: Path = DEFAULT_REGISTRY) -> list[District]:
                 ),
                 demo=dict(entry.get("demo") or {}),
                 export_variant=entry.get("export_variant"),
+                guards=dict(entry.get("guards") or {}),
             )
         )
     ids = [d.id for d in districts]

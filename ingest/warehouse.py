@@ -4,6 +4,8 @@ tables created up front (so dbt always finds every declared source), and houseke
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import duckdb
@@ -32,8 +34,13 @@ create table if not exists {META}.file_manifest (
     rows_loaded bigint,
     rows_unparseable bigint,
     status varchar not null,
-    reason varchar
+    reason varchar,
+    file_date date,
+    run_id varchar
 );
+-- columns added after the first release: an existing warehouse gains them on the next run
+alter table {META}.file_manifest add column if not exists file_date date;
+alter table {META}.file_manifest add column if not exists run_id varchar;
 create table if not exists {META}.parse_rejects (
     district_id varchar not null,
     sis varchar not null,
@@ -44,7 +51,38 @@ create table if not exists {META}.parse_rejects (
     line_number bigint,
     error_type varchar,
     error_message varchar,
-    raw_line varchar
+    raw_line varchar,
+    column_name varchar
+);
+alter table {META}.parse_rejects add column if not exists column_name varchar;
+-- One row per district per run (step 'ingest'), and one per run for each run-level step
+-- ('dbt', 'lock'): failed transfers, crashes and lock conflicts included.
+create table if not exists {META}.run_log (
+    run_id varchar not null,
+    step varchar not null,
+    district_id varchar,
+    started_at timestamptz not null,
+    ended_at timestamptz,
+    status varchar not null,
+    files_received bigint,
+    files_loaded bigint,
+    files_failed bigint,
+    rows_loaded bigint,
+    message varchar,
+    pid bigint,
+    command varchar
+);
+-- A held file released by a person (pathways release): who, when, and why.
+create table if not exists {META}.file_releases (
+    district_id varchar not null,
+    sis varchar not null,
+    dataset varchar not null,
+    file_name varchar not null,
+    file_sha256 varchar not null,
+    load_id varchar,
+    released_at timestamptz not null,
+    released_by varchar not null,
+    note varchar
 );
 create table if not exists {META}.districts (
     district_id varchar not null,
@@ -84,6 +122,8 @@ MANIFEST_COLUMNS = (
     "rows_unparseable",
     "status",
     "reason",
+    "file_date",
+    "run_id",
 )
 REJECT_COLUMNS = (
     "district_id",
@@ -96,6 +136,7 @@ REJECT_COLUMNS = (
     "error_type",
     "error_message",
     "raw_line",
+    "column_name",
 )
 
 
@@ -148,32 +189,59 @@ def write_registry(con: duckdb.DuckDBPyConnection, districts: Sequence[District]
     con.execute("commit")
 
 
+# The order that decides which loaded file is a dataset's latest good one; the same order as
+# stg_pathways__latest_good_files (dbt reads what the ingest judged against).
+LATEST_GOOD_ORDER = (
+    "file_date desc nulls last, file_modified_at desc nulls last, received_at desc, file_name desc"
+)
+
+
+@dataclass(frozen=True)
+class GoodFile:
+    file_name: str
+    file_sha256: str
+    rows: int
+    file_date: date | None
+    modified_at: datetime | None
+
+    @property
+    def order_key(self) -> tuple:
+        return order_key(self.file_date, self.modified_at)
+
+
+def order_key(file_date: date | None, modified_at: datetime | None) -> tuple:
+    """Newer sorts later: the date in the name, then the mtime (missing ones first)."""
+    return (file_date or date.min, modified_at or datetime.min.replace(tzinfo=UTC))
+
+
 def latest_loaded(
     con: duckdb.DuckDBPyConnection, district_id: str, dataset: str, sis: str
-) -> tuple[str, int] | None:
-    """(sha256, rows) of the latest good file of a district and dataset, if any."""
-    return con.execute(
-        f"""select file_sha256, rows_loaded from {META}.file_manifest
+) -> GoodFile | None:
+    """The latest good file of a district and dataset, if any."""
+    row = con.execute(
+        f"""select file_name, file_sha256, rows_loaded, file_date, file_modified_at
+            from {META}.file_manifest
             where district_id = ? and sis = ? and dataset = ? and status = 'loaded'
-            order by received_at desc, file_name desc limit 1""",
+            order by {LATEST_GOOD_ORDER} limit 1""",
         [district_id, sis, dataset],
     ).fetchone()
+    return GoodFile(row[0], row[1], row[2] or 0, row[3], row[4]) if row else None
 
 
-def already_loaded(
+def statuses_of_content(
     con: duckdb.DuckDBPyConnection, district_id: str, dataset: str, sis: str, sha256: str
-) -> bool:
-    """Was this exact content loaded before for the district and dataset? Files often stay on
-    the server after they are read (Harmony keeps every term's folder), so any earlier load
-    counts, not only the latest."""
-    return bool(
-        con.execute(
-            f"""select count(*) from {META}.file_manifest
-            where district_id = ? and sis = ? and dataset = ? and file_sha256 = ?
-              and status = 'loaded'""",
+) -> set[str]:
+    """The statuses this exact content was recorded with before, for the district and dataset.
+    Files often stay on the server after they are read (Harmony keeps every term's folder),
+    so any earlier night counts, not only the latest."""
+    return {
+        status
+        for (status,) in con.execute(
+            f"""select distinct status from {META}.file_manifest
+                where district_id = ? and sis = ? and dataset = ? and file_sha256 = ?""",
             [district_id, sis, dataset, sha256],
-        ).fetchone()[0]
-    )
+        ).fetchall()
+    }
 
 
 def record_files(
@@ -225,11 +293,17 @@ def purge_old_loads(
     con: duckdb.DuckDBPyConnection, decl: FileDeclaration, district_id: str, keep: int
 ) -> int:
     """Raw tables keep the rows of the last `keep` files received per district and dataset
-    (whatever their status), and drop rows no manifest entry accounts for (a crashed run)."""
+    (whatever their status) and of the latest good file however old (staging reads it), and
+    drop rows no manifest entry accounts for (a crashed run)."""
+    of_dataset = "district_id = $district and sis = $sis and dataset = $dataset"
     kept = f"""
-        select file_sha256, load_id from {META}.file_manifest
-        where district_id = $district and sis = $sis and dataset = $dataset and load_id is not null
-        qualify row_number() over (order by received_at desc, file_name desc) <= $keep
+        (select file_sha256, load_id from {META}.file_manifest
+         where {of_dataset} and load_id is not null
+         qualify row_number() over (order by received_at desc, file_name desc) <= $keep)
+        union all
+        (select file_sha256, load_id from {META}.file_manifest
+         where {of_dataset} and load_id is not null and status = 'loaded'
+         order by {LATEST_GOOD_ORDER} limit 1)
     """
     deleted = con.execute(
         f"""delete from {decl.schema}.{decl.dataset}

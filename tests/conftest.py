@@ -15,6 +15,9 @@ def _isolated_runtime(tmp_path_factory):
         mp.setenv("PATHWAYS_DUCKDB_PATH", str(work / "pathways.duckdb"))
         mp.setenv("DLT_PROJECT_DIR", str(REPO_ROOT))
         mp.setenv("RUNTIME__DLTHUB_TELEMETRY", "false")
+        # files are written just before each ingest: no stability wait, except in the tests
+        # of that guard, which set their own
+        mp.setenv("GUARDS__STABLE_SECONDS", "0")
         # never pick up an operator's district overrides from the environment
         for name in list(os.environ):
             if name.startswith("DISTRICTS__"):

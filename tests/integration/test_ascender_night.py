@@ -82,7 +82,7 @@ def test_served_by_openssh_when_installed(nights):
 
 def test_every_file_is_loaded(nights):
     report = nights["night1"]
-    assert not report.transfer_errors
+    assert not report.district_errors
     statuses = _statuses(report)
     for d in nights["districts"]:
         assert {ds for (did, ds) in statuses if did == d.id} == DATASETS

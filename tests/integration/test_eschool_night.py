@@ -62,7 +62,7 @@ def test_served_by_openssh_when_installed(night):
 
 def test_every_file_loads_through_its_variant(night):
     report = night["report"]
-    assert not report.transfer_errors
+    assert not report.district_errors
     seen = {}
     for district_night in report.nights:
         for f in district_night.files:

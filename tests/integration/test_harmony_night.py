@@ -70,7 +70,7 @@ def test_served_by_openssh_when_installed(nights):
 
 def test_first_night_loads_both_term_folders(nights):
     report = nights["night1"]
-    assert not report.transfer_errors
+    assert not report.district_errors
     for d in nights["districts"]:
         statuses = {name: s for (did, name), s in _statuses(report).items() if did == d.id}
         expected = {f"{term}/{ds}.csv" for term in (PREVIOUS, CURRENT) for ds in DATASETS}

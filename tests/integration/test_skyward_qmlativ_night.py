@@ -74,7 +74,7 @@ def test_served_by_openssh_when_installed(night):
 
 def test_every_file_loads(night, district_id):
     report = night["report"]
-    assert not report.transfer_errors
+    assert not report.district_errors
     statuses = {
         f.entry["dataset"]: (f.status, f.entry.get("reason"))
         for n in report.nights

@@ -123,7 +123,7 @@ def test_served_by_openssh_when_installed(nights):
 
 def test_first_night_loads_every_file(nights):
     report = nights["night1"]
-    assert not report.transfer_errors
+    assert not report.district_errors
     statuses = _statuses(report)
     for d in nights["districts"]:
         datasets = {ds for (did, ds) in statuses if did == d.id}

@@ -92,14 +92,54 @@ def test_non_utf8_file_is_refused_when_only_utf8_is_declared(tmp_path):
 def test_header_must_match_the_declaration(tmp_path):
     check_header(DECLS["students"], STUDENTS_HEADER)  # as declared: fine
     renamed = STUDENTS_HEADER.replace("Grad Yr", "Graduation Year")
-    with pytest.raises(FileProblem, match=r"line 1: .*missing \['Grad Yr'\].*unexpected"):
+    with pytest.raises(
+        FileProblem, match=r"line 1: .*not found: \['Grad Yr'\].*unknown names at positions \[10\]"
+    ) as renamed_error:
         check_header(DECLS["students"], renamed)
+    assert "Graduation Year" not in str(renamed_error.value)  # positions, never found values
     swapped = STUDENTS_HEADER.replace("Last Name,First Name", "First Name,Last Name")
     with pytest.raises(FileProblem, match="out of order"):
         check_header(DECLS["students"], swapped)
     bom = _write(tmp_path, ("\ufeff" + STUDENTS_HEADER + "\r\n").encode("utf-8"))
     assert read_first_line(bom) == STUDENTS_HEADER
     check_header(DECLS["course_crosswalk"], "001,0532,Algebra I,03100500,1.0")  # no header
+
+
+def test_a_missing_header_never_echoes_the_student_row():
+    with pytest.raises(FileProblem, match="is the header missing") as error:
+        check_header(DECLS["students"], JOSE)
+    for value in ("Peña", "José", "000123", "1234567890"):
+        assert value not in str(error.value)
+    with pytest.raises(FileProblem, match="header"):  # a NUL byte does not crash the check
+        check_header(DECLS["students"], JOSE.replace(",", "\x00,"))
+
+
+@pytest.mark.parametrize("declared", [("utf-8", "utf-16"), ("utf-8",)])
+def test_utf16_without_a_bom_is_recognised(tmp_path, declared):
+    text = STUDENTS_HEADER + "\r\n" + JOSE + "\r\n"
+    path = _write(tmp_path, text.encode("utf-16-le"))  # no BOM: valid UTF-8 byte-wise
+    if "utf-16" in declared:
+        scan = scan_bytes(path, declared)
+        assert scan.encoding == "utf-16-le"
+        utf8 = to_utf8(path, scan.encoding, tmp_path / "out.csv")
+        assert read_first_line(utf8) == STUDENTS_HEADER
+    else:
+        with pytest.raises(FileProblem, match="UTF-16 text without a byte-order mark"):
+            scan_bytes(path, declared)
+
+
+def test_mixed_line_ends_are_told(tmp_path):
+    assert count_lines(_write(tmp_path, b"h\r\n1\n2\r\n")).mixed_line_ends
+    assert not count_lines(_write(tmp_path, b"h\r\n1\r\n2\r\n")).mixed_line_ends
+    assert not count_lines(_write(tmp_path, b"h\n1\n2\n")).mixed_line_ends
+
+
+def test_parse_rejects_are_one_per_line_with_the_column(tmp_path):
+    cut = JOSE.split(",")[:3]  # a line cut after three fields: DuckDB reports each column
+    text = "\r\n".join([STUDENTS_HEADER, JOSE, ",".join(cut), ZOE, ""])
+    result = ParseResult()
+    list(parse_batches(_write(tmp_path, text.encode()), DECLS["students"], LINEAGE, result))
+    assert [(r["line_number"], r["column_name"]) for r in result.rejects] == [(3, "first_name")]
 
 
 def test_parse_keeps_text_leading_zeros_rejects_and_line_numbers(tmp_path):
