@@ -29,12 +29,14 @@ from ingest.guards import Guards, guards_for
 from ingest.paths import duckdb_path, work_dir
 from ingest.privacy import describe_error
 from ingest.readers import (
+    MAX_LINE_BYTES,
     FileProblem,
     ParseResult,
     check_header,
     count_lines,
     count_records,
     empty_line_numbers,
+    first_long_line,
     parse_batches,
     read_first_line,
     scan_bytes,
@@ -509,6 +511,17 @@ def _judge(
         )
         return
     if parse.rows + unparseable != entry["data_lines"]:
+        long_line = first_long_line(outcome.parse_path)
+        if long_line:
+            entry.update(
+                status="rejected",
+                reason=(
+                    f"line {long_line[0]} is {long_line[1]:,} bytes or longer, more than the "
+                    f"{MAX_LINE_BYTES:,} a line may hold: not a {entry['sis']} "
+                    f"{entry['dataset']} export as declared, or its line ends are lost; {resend}"
+                ),
+            )
+            return
         first = min((r["line_number"] for r in parse.rejects), default=None)
         near = f" (check near line {first})" if first else ""
         entry.update(

@@ -273,7 +273,7 @@ def test_the_night_completes_for_the_others_builds_and_exits_1(night):
     [
         ("fault_mixed_eol", "students", "rejected", "mixes CRLF and LF"),
         ("fault_utf16_nobom", "students", "rejected", "UTF-16 text without a byte-order mark"),
-        ("fault_long_line", "course_crosswalk", "rejected", "could not be parsed"),
+        ("fault_long_line", "course_crosswalk", "rejected", "line 1 is 8,388,608 bytes or longer"),
         ("fault_cut", "students", "held", "pathways release --district fault_cut"),
         ("fault_growing", "students", "unstable", "still being written"),
         ("fault_late", "students", "stale", "older than students_20261127.csv"),
