@@ -93,6 +93,7 @@ def write_run_log(rows: list[dict], db_path: Path | None = None) -> None:
             con.execute(warehouse.META_DDL)
             _insert(con, rows)
     except duckdb.Error:
+        pending_log_file().parent.mkdir(parents=True, exist_ok=True)
         with open(pending_log_file(), "a", encoding="utf-8") as out:
             for row in rows:
                 out.write(json.dumps(row, default=str) + "\n")
