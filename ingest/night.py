@@ -46,6 +46,7 @@ class NightReport:
     mart_rows: dict[str, dict[str, int]] = field(default_factory=dict)
     rejected_rows: dict[str, int] = field(default_factory=dict)
     run_id: str | None = None
+    run_log: list[tuple] = field(default_factory=list)  # (step, district, status) of this run
 
     def failures(self) -> list[str]:
         """Every district and file that failed or was held back, and a failed build."""
@@ -179,6 +180,12 @@ def collect_counts(report: NightReport, db_path: Path, district_ids: Sequence[st
             report.rejected_rows[district_id] = con.execute(
                 "select count(*) from validation.rejected_rows where district_id = ?", [district_id]
             ).fetchone()[0]
+        if report.run_id:  # the report reads the run log the warehouse keeps
+            report.run_log = con.execute(
+                f"select step, district_id, status from {warehouse.META}.run_log "
+                "where run_id = ? order by started_at, district_id",
+                [report.run_id],
+            ).fetchall()
 
 
 def format_report(report: NightReport) -> str:
@@ -221,4 +228,14 @@ def format_report(report: NightReport) -> str:
                 )
     if report.docs:
         lines.append(f"dbt docs: {'generated' if report.docs.success else 'FAILED'}")
+    if report.run_log:
+        by_status: dict[str, int] = {}
+        for step, _, status in report.run_log:
+            if step == "ingest":
+                by_status[status] = by_status.get(status, 0) + 1
+        lines.append(
+            f"run {report.run_id}: districts "
+            + ", ".join(f"{n} {status}" for status, n in sorted(by_status.items()))
+            + " (pathways_meta.run_log, validation.district_runs)"
+        )
     return "\n".join(lines)

@@ -10,6 +10,10 @@ Two kinds behind `start_sftp_server`:
   path must stay inside the root.
 
 Both accept only public-key authentication of the current OS user with one given key.
+
+Tests can make the paramiko kind misbehave while a client reads a file (`ReadFault`): stall
+(answer nothing for a while, staying connected) or drop the connection, after a given number
+of bytes. Only the in-process server can do this; asking for faults selects it.
 """
 
 from __future__ import annotations
@@ -24,10 +28,10 @@ import socket
 import subprocess
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import paramiko
 from cryptography.hazmat.primitives import serialization
@@ -88,6 +92,35 @@ def _parse_public_key(line: str) -> tuple[str, bytes]:
     return parts[0], blob
 
 
+# --- injected faults (tests only) -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReadFault:
+    """A misbehaviour of the paramiko server while a client reads `path` (relative to the
+    served root, e.g. "outbound/students.csv"). It strikes at the first read request that
+    starts at or past `after_bytes` (requests are 32 KiB with paramiko clients, so the
+    client has received `after_bytes` rounded up to a multiple of 32,768 by then):
+
+    * ``"stall"``: answer nothing for `seconds` while staying connected, like a hung disk
+      or network (make it longer than the client's io_timeout), then carry on serving.
+      Stopping the server ends the stall at once.
+    * ``"drop"``: close the connection without a word, like a network failure (what the
+      client has not read yet may be lost with it).
+
+    It strikes once each time the file is opened: a retry meets the same fault.
+    """
+
+    path: str
+    action: Literal["stall", "drop"] = "stall"
+    after_bytes: int = 0
+    seconds: float = 60.0
+
+    def __post_init__(self) -> None:
+        if self.action not in ("stall", "drop"):
+            raise ValueError(f"ReadFault.action must be 'stall' or 'drop', not {self.action!r}")
+
+
 # --- the server handle ------------------------------------------------------------------
 
 
@@ -142,11 +175,13 @@ def start_sftp_server(
     authorized_public_key: str,
     *,
     prefer_openssh: bool = True,
+    faults: Sequence[ReadFault] = (),
 ) -> SftpServer:
     """Serve `root` over SFTP on 127.0.0.1 to the current user holding `authorized_public_key`.
 
     `work_dir` receives the host key, sshd's config, log and pid file. Uses sshd when
-    installed and `prefer_openssh`, else an in-process paramiko server.
+    installed and `prefer_openssh`, else an in-process paramiko server. `faults` (tests
+    only) always selects the in-process server, the only one that can inject them.
     """
     root = Path(root).resolve()
     if not root.is_dir():
@@ -155,10 +190,10 @@ def start_sftp_server(
     work_dir.mkdir(parents=True, exist_ok=True)
     _parse_public_key(authorized_public_key)  # fail early on a malformed key
 
-    sshd = _find_sshd() if prefer_openssh else None
+    sshd = _find_sshd() if prefer_openssh and not faults else None
     if sshd is not None:
         return _start_openssh(sshd, root, work_dir, authorized_public_key)
-    return _start_paramiko(root, work_dir, authorized_public_key)
+    return _start_paramiko(root, work_dir, authorized_public_key, tuple(faults))
 
 
 # --- OpenSSH ------------------------------------------------------------------------------
@@ -327,12 +362,41 @@ class _KeyOnlyAuth(paramiko.ServerInterface):
         return paramiko.OPEN_FAILED_ADMINISTRATIVELY_PROHIBITED
 
 
+class _Faults:
+    """The faults of one server, and what they need: the server's stop event (ends a stall)
+    and a way to drop a given connection."""
+
+    def __init__(self, root: str, faults: tuple[ReadFault, ...], stopping: threading.Event):
+        self.stopping = stopping
+        self.by_path = {os.path.realpath(os.path.join(root, f.path)): f for f in faults}
+
+
 class _FileHandle(paramiko.SFTPHandle):
-    def __init__(self, flags: int, path: str, fileobj: Any) -> None:
+    def __init__(
+        self,
+        flags: int,
+        path: str,
+        fileobj: Any,
+        fault: ReadFault | None = None,
+        faults: _Faults | None = None,
+        drop: Callable[[], None] | None = None,
+    ) -> None:
         super().__init__(flags)
         self.path = path
         self.readfile = fileobj  # SFTPHandle.read/write/close use these two attributes
         self.writefile = fileobj
+        self.fault, self.faults, self.drop = fault, faults, drop
+
+    def read(self, offset: int, length: int) -> bytes | int:
+        fault = self.fault
+        if fault is not None and offset >= fault.after_bytes:
+            if fault.action == "stall":
+                self.fault = None  # once per opening of the file
+                self.faults.stopping.wait(fault.seconds)
+            else:
+                self.drop()
+                return SFTP_FAILURE
+        return super().read(offset, length)
 
     def stat(self) -> paramiko.SFTPAttributes | int:
         try:
@@ -365,9 +429,17 @@ class _RootedSFTP(paramiko.SFTPServerInterface):
     """Serves `root` read-write. Relative paths start at the root (as with
     `internal-sftp -d root`); any path resolving outside the root is refused."""
 
-    def __init__(self, server: paramiko.ServerInterface, root: str) -> None:
+    def __init__(
+        self,
+        server: paramiko.ServerInterface,
+        root: str,
+        faults: _Faults | None = None,
+        transport: paramiko.Transport | None = None,
+    ) -> None:
         super().__init__(server)
         self.root = root
+        self.faults = faults
+        self.transport = transport
 
     def _absolute(self, path: str) -> str:
         return posixpath.normpath(posixpath.join(self.root, path))
@@ -427,7 +499,9 @@ class _RootedSFTP(paramiko.SFTPServerInterface):
             fileobj = os.fdopen(fd, _open_mode(flags))
         except OSError as exc:
             return paramiko.SFTPServer.convert_errno(exc.errno)
-        return _FileHandle(flags, local, fileobj)
+        fault = self.faults.by_path.get(local) if self.faults else None
+        drop = self.transport.close if self.transport else None
+        return _FileHandle(flags, local, fileobj, fault, self.faults, drop)
 
     def remove(self, path: str) -> int:
         local = self._local(path, follow=False)
@@ -472,7 +546,13 @@ class _ParamikoServer:
     """Accepts connections on a listening socket; each one gets its own thread for the
     handshake, then lives in its paramiko Transport thread."""
 
-    def __init__(self, root: Path, host_key: paramiko.PKey, auth: _KeyOnlyAuth) -> None:
+    def __init__(
+        self,
+        root: Path,
+        host_key: paramiko.PKey,
+        auth: _KeyOnlyAuth,
+        faults: tuple[ReadFault, ...] = (),
+    ) -> None:
         self.root = str(root)
         self.host_key = host_key
         self.auth = auth
@@ -482,6 +562,7 @@ class _ParamikoServer:
         self.listener.settimeout(0.1)  # lets the accept loop notice stop()
         self.port: int = self.listener.getsockname()[1]
         self.stopping = threading.Event()
+        self.faults = _Faults(self.root, faults, self.stopping) if faults else None
         self.lock = threading.Lock()
         self.transports: list[paramiko.Transport] = []
         self.threads: list[threading.Thread] = []
@@ -512,7 +593,9 @@ class _ParamikoServer:
             self.transports = [t for t in self.transports if t.is_active()]
             self.transports.append(transport)
         transport.add_server_key(self.host_key)
-        transport.set_subsystem_handler("sftp", paramiko.SFTPServer, _RootedSFTP, self.root)
+        transport.set_subsystem_handler(
+            "sftp", paramiko.SFTPServer, _RootedSFTP, self.root, self.faults, transport
+        )
         try:
             transport.start_server(server=self.auth)
         except Exception:  # any failed handshake only ends this one connection
@@ -530,13 +613,15 @@ class _ParamikoServer:
             thread.join(timeout=5)
 
 
-def _start_paramiko(root: Path, work_dir: Path, public_key: str) -> SftpServer:
+def _start_paramiko(
+    root: Path, work_dir: Path, public_key: str, faults: tuple[ReadFault, ...] = ()
+) -> SftpServer:
     user = _current_user()
     key_path = work_dir / "ssh_host_ed25519_key"
     host_public = _new_ed25519(key_path)
     host_key = paramiko.Ed25519Key.from_private_key_file(str(key_path))
     key_type, key_blob = _parse_public_key(public_key)
-    server = _ParamikoServer(root, host_key, _KeyOnlyAuth(user, key_type, key_blob))
+    server = _ParamikoServer(root, host_key, _KeyOnlyAuth(user, key_type, key_blob), faults)
     return SftpServer(
         host=HOST,
         port=server.port,
@@ -549,6 +634,7 @@ def _start_paramiko(root: Path, work_dir: Path, public_key: str) -> SftpServer:
 
 
 __all__ = [
+    "ReadFault",
     "SftpServer",
     "SftpServerError",
     "generate_client_key",

@@ -1,16 +1,31 @@
 """Getting a district's files onto local disk: SFTP (pinned host key, key auth) or a local
-drop folder. Everything after this step is the same for every transfer method."""
+drop folder. Everything after this step is the same for every transfer method.
+
+Only regular files inside the district's folder are read. Symbolic links are listed,
+flagged `is_symlink` and never followed, so the caller can record them as refused;
+`download` refuses them too. Other entries (fifos, devices, sockets) are not listed.
+
+Every network step is bounded: connecting (TCP, handshake, authentication, opening the
+SFTP session) by the transfer setting `connect_timeout`, every wait for an answer or for
+data by `io_timeout` (seconds; defaults below). A stalled or dropped connection is
+abandoned and reopened for the next file, so one stuck file does not stop the others.
+"""
 
 from __future__ import annotations
 
+import errno
+import math
 import os
+import posixpath
 import shutil
 import stat
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
+from typing import BinaryIO, TypeVar
 
 import dlt
 import paramiko
@@ -18,8 +33,14 @@ import paramiko
 from ingest.paths import REPO_ROOT
 from ingest.registry import District
 
-CONNECT_TIMEOUT = 30  # seconds; a stalled server must never hang the night
-IO_TIMEOUT = 120
+CONNECT_TIMEOUT = 30.0  # seconds, default of the transfer setting `connect_timeout`
+IO_TIMEOUT = 120.0  # seconds without any data before a read is given up (`io_timeout`)
+READ_SIZE = 32768  # one SFTP read request (paramiko's largest); prefetch pipelines them
+COPY_CHUNK = 1 << 20  # bytes per write when copying a local file
+RETRY = "it will be retried next night"
+ONLY_REGULAR = "only regular files inside the district's folder are read"
+
+T = TypeVar("T")
 
 
 class TransferError(RuntimeError):
@@ -28,10 +49,11 @@ class TransferError(RuntimeError):
 
 @dataclass(frozen=True)
 class RemoteFile:
-    name: str
+    name: str  # relative to the district's folder, e.g. `2026_S1/students.csv`
     remote_path: str
     size_bytes: int
     modified_at: datetime
+    is_symlink: bool = False  # listed so it can be recorded as refused; never read
 
 
 def transfer_setting(district: District, key: str, default=None):
@@ -46,9 +68,78 @@ def transfer_setting(district: District, key: str, default=None):
     return value
 
 
+def _seconds(district: District, key: str, default: float) -> float:
+    value = transfer_setting(district, key, default)
+    try:
+        seconds = float(value)
+    except (TypeError, ValueError):
+        seconds = math.nan
+    if not (math.isfinite(seconds) and seconds > 0):
+        raise TransferError(
+            f"district {district.id}: transfer setting {key} must be a positive number of "
+            f"seconds, not {value!r}"
+        )
+    return seconds
+
+
 def _repo_path(value: str) -> Path:
     path = Path(os.path.expanduser(str(value)))
     return path if path.is_absolute() else REPO_ROOT / path
+
+
+def _listed(mode: int | None) -> bool:
+    """Entries list_files returns: regular files, and symlinks (to be refused)."""
+    return stat.S_ISREG(mode or 0) or stat.S_ISLNK(mode or 0)
+
+
+def _file(name: str, path: str, mode: int | None, size: int | None, mtime) -> RemoteFile:
+    return RemoteFile(
+        name,
+        path,
+        size or 0,
+        datetime.fromtimestamp(mtime or 0, UTC),
+        is_symlink=stat.S_ISLNK(mode or 0),
+    )
+
+
+def _symlink_refused(where: str, name: str) -> TransferError:
+    return TransferError(
+        f"{where}: {name} is a symbolic link; {ONLY_REGULAR}, so it is refused "
+        "(ask the district to put the file itself in the folder)"
+    )
+
+
+def _not_regular(where: str, name: str) -> TransferError:
+    return TransferError(f"{where}: {name} is not a regular file; {ONLY_REGULAR}")
+
+
+def _outside(where: str, name: str) -> TransferError:
+    return TransferError(
+        f"{where}: {name} resolves to a place outside the district's folder; {ONLY_REGULAR}"
+    )
+
+
+def _changed(where: str, name: str, got: int, expected: int) -> TransferError:
+    return TransferError(
+        f"{where}: {name}: received {got:,} bytes of {expected:,} (the file changed while "
+        f"it was being read); {RETRY}"
+    )
+
+
+def _reason(err: BaseException) -> str:
+    """An exception's own words, or its type when it has none (socket.timeout, EOFError)."""
+    return str(err).strip().rstrip(":").strip() or type(err).__name__
+
+
+def _create_private(path: Path) -> BinaryIO:
+    """A new file only its owner can read, whatever the umask; a stale one is replaced."""
+    path.unlink(missing_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
+    return os.fdopen(fd, "wb")
+
+
+class _LocalWriteError(Exception):
+    """Writing our local copy failed (disk full, ...): not the server's fault."""
 
 
 class SftpSource:
@@ -62,8 +153,11 @@ class SftpSource:
         self.folder = str(transfer_setting(district, "remote_folder", "."))
         self.key_file = transfer_setting(district, "private_key_file")
         self.known_hosts = transfer_setting(district, "known_hosts_file")
+        self.connect_timeout = _seconds(district, "connect_timeout", CONNECT_TIMEOUT)
+        self.io_timeout = _seconds(district, "io_timeout", IO_TIMEOUT)
         self._client: paramiko.SSHClient | None = None
         self._sftp: paramiko.SFTPClient | None = None
+        self._real_folder: str | None = None
 
     def where(self) -> str:
         return f"district {self.district.id}: sftp://{self.username}@{self.host}:{self.port}"
@@ -80,10 +174,43 @@ class SftpSource:
                 f"{self.where()}: the server's host key is not pinned (known_hosts_file "
                 f"{self.known_hosts!r} not found); add the key the district gave you to it"
             )
+        self._connect()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        sftp, client = self._sftp, self._client
+        self._sftp = self._client = None
+        try:
+            if sftp:
+                sftp.close()
+        finally:
+            if client:
+                client.close()
+
+    # --- connection ---------------------------------------------------------------------
+
+    def _connect(self) -> None:
+        """Connect and open the SFTP session, all within connect_timeout: paramiko bounds
+        each of its own steps, a watchdog bounds the whole (opening the SFTP subsystem has
+        no timeout of its own) by closing the connection when time is up."""
+        limit = self.connect_timeout
         client = paramiko.SSHClient()
         # Pinned host key: only the key in our known_hosts file is accepted, never auto-added.
         client.load_host_keys(str(_repo_path(self.known_hosts)))
         client.set_missing_host_key_policy(paramiko.RejectPolicy())
+        lock = threading.Lock()
+        state = {"done": False, "expired": False}
+
+        def expire() -> None:
+            with lock:
+                if state["done"]:
+                    return
+                state["expired"] = True
+            client.close()
+
+        watchdog = threading.Timer(limit, expire)
+        watchdog.daemon = True
+        watchdog.start()
         try:
             client.connect(
                 self.host,
@@ -92,85 +219,220 @@ class SftpSource:
                 key_filename=str(_repo_path(self.key_file)),
                 allow_agent=False,
                 look_for_keys=False,
-                timeout=CONNECT_TIMEOUT,
-                banner_timeout=CONNECT_TIMEOUT,
-                auth_timeout=CONNECT_TIMEOUT,
+                timeout=limit,
+                banner_timeout=limit,
+                auth_timeout=limit,
+                channel_timeout=limit,
             )
-        except paramiko.BadHostKeyException:
+            sftp = client.open_sftp()
+            sftp.get_channel().settimeout(self.io_timeout)
+        except Exception as err:
+            watchdog.cancel()
+            with lock:
+                state["done"] = True
             client.close()
-            raise TransferError(
+            raise self._connect_error(err, state["expired"]) from None
+        watchdog.cancel()
+        with lock:
+            state["done"] = True
+            expired = state["expired"]
+        if expired:  # the watchdog closed the connection just as it succeeded
+            raise self._connect_error(TimeoutError(), True)
+        self._client, self._sftp, self._real_folder = client, sftp, None
+
+    def _connect_error(self, err: Exception, expired: bool) -> TransferError:
+        limit = f"{self.connect_timeout:g} s (connect_timeout)"
+        if isinstance(err, paramiko.BadHostKeyException):
+            return TransferError(
                 f"{self.where()}: the server's host key is NOT the pinned one; refusing to "
                 "connect. If the district changed its server key, confirm it with them and "
                 "update the known_hosts file"
-            ) from None
-        except paramiko.SSHException as err:
-            client.close()
-            raise TransferError(f"{self.where()}: {err}") from None
-        except OSError as err:
-            client.close()
-            raise TransferError(f"{self.where()}: cannot connect ({err})") from None
-        self._client = client
-        self._sftp = client.open_sftp()
-        self._sftp.get_channel().settimeout(IO_TIMEOUT)
-        return self
+            )
+        if expired or isinstance(err, TimeoutError):
+            return TransferError(
+                f"{self.where()}: the server did not complete the connection within {limit}; "
+                f"{RETRY}"
+            )
+        if isinstance(err, paramiko.SSHException):
+            return TransferError(f"{self.where()}: {_reason(err)}")
+        if isinstance(err, (OSError, EOFError)):
+            return TransferError(f"{self.where()}: cannot connect ({_reason(err)}); {RETRY}")
+        return TransferError(f"{self.where()}: cannot connect ({type(err).__name__}); {RETRY}")
 
-    def __exit__(self, *exc) -> None:
-        if self._sftp:
-            self._sftp.close()
-        if self._client:
-            self._client.close()
+    def _session(self) -> paramiko.SFTPClient:
+        """The SFTP session, reopened when an earlier stall or drop abandoned it."""
+        if self._sftp is None:
+            self._connect()
+        return self._sftp
+
+    def _abandon(self) -> None:
+        """Drop the connection without waiting for the server (it may be the one stuck):
+        closing the transport wakes every paramiko wait on it."""
+        client = self._client
+        self._client = self._sftp = None
+        self._real_folder = None
+        if client is not None:
+            try:
+                client.close()
+            except Exception:  # noqa: BLE001 - already broken; nothing more to do
+                pass
+
+    def _alive(self) -> bool:
+        """Whether the session still works (an OSError was then the server's answer)."""
+        transport = self._client.get_transport() if self._client else None
+        channel = self._sftp.get_channel() if self._sftp else None
+        return bool(transport and transport.is_active() and channel and not channel.closed)
+
+    def _request(self, what: str, call: Callable[[paramiko.SFTPClient], T]) -> T:
+        """One SFTP request/answer, each wait bounded by io_timeout (the channel timeout)."""
+        sftp = self._session()
+        try:
+            return call(sftp)
+        except TimeoutError:
+            self._abandon()
+            raise TransferError(
+                f"{self.where()}: {what}: no answer from the server for "
+                f"{self.io_timeout:g} s (io_timeout); the connection was closed and {RETRY}"
+            ) from None
+        except (paramiko.SSHException, EOFError, OSError) as err:
+            if isinstance(err, OSError) and self._alive():  # the server's answer, e.g. ENOENT
+                raise TransferError(f"{self.where()}: {what} failed ({_reason(err)})") from None
+            self._abandon()
+            raise TransferError(
+                f"{self.where()}: {what}: the connection dropped ({_reason(err)}); {RETRY}"
+            ) from None
+
+    # --- listing --------------------------------------------------------------------------
 
     def list_files(self) -> list[RemoteFile]:
         """Files of the remote folder and of its subfolders, one level down (Harmony sends a
-        folder per term); names are relative to the folder, e.g. `2026_S1/students.csv`."""
+        folder per term); names are relative to the folder, e.g. `2026_S1/students.csv`.
+        Symlinks (to files or folders) are returned flagged, never followed: the server's
+        listing carries lstat attributes. Other entries are left out."""
         found = []
         for entry, relative in self._entries(self.folder, ""):
             if stat.S_ISDIR(entry.st_mode or 0):
-                subfolder = str(PurePosixPath(self.folder) / relative)
+                subfolder = posixpath.join(self.folder, relative)
                 found += [
                     self._remote(e, r)
                     for e, r in self._entries(subfolder, relative + "/")
-                    if stat.S_ISREG(e.st_mode or 0)
+                    if _listed(e.st_mode)
                 ]
-            elif stat.S_ISREG(entry.st_mode or 0):
+            elif _listed(entry.st_mode):
                 found.append(self._remote(entry, relative))
         return sorted(found, key=lambda f: f.name)
 
     def _entries(self, folder: str, prefix: str):
-        try:
-            return [(e, prefix + e.filename) for e in self._sftp.listdir_attr(folder)]
-        except OSError as err:
-            raise TransferError(f"{self.where()}: cannot list {folder!r} ({err})") from None
+        entries = self._request(f"listing {folder!r}", lambda s: s.listdir_attr(folder))
+        return [(e, prefix + e.filename) for e in entries]
 
-    def _remote(self, entry, relative: str) -> RemoteFile:
-        return RemoteFile(
-            relative,
-            str(PurePosixPath(self.folder) / relative),
-            entry.st_size or 0,
-            datetime.fromtimestamp(entry.st_mtime or 0, UTC),
+    def _remote(self, entry: paramiko.SFTPAttributes, relative: str) -> RemoteFile:
+        path = str(PurePosixPath(self.folder) / relative)
+        return _file(relative, path, entry.st_mode, entry.st_size, entry.st_mtime)
+
+    def restat(self, remote: RemoteFile) -> RemoteFile:
+        """`remote` with its current size and mtime (lstat: a link is not followed)."""
+        attrs = self._request(
+            f"checking {remote.remote_path}", lambda s: s.lstat(remote.remote_path)
+        )
+        return replace(
+            remote,
+            size_bytes=attrs.st_size or 0,
+            modified_at=datetime.fromtimestamp(attrs.st_mtime or 0, UTC),
+            is_symlink=stat.S_ISLNK(attrs.st_mode or 0),
         )
 
+    # --- download -------------------------------------------------------------------------
+
     def download(self, remote: RemoteFile, dest: Path) -> Path:
-        """To a temporary name first, then verified against the remote size and renamed, so a
-        dropped connection never leaves a partial file that looks complete."""
+        """To a temporary name first (owner-only), then verified against the listed size and
+        renamed, so a dropped connection never leaves a partial file that looks complete.
+        Refuses symlinks and anything that resolves outside the district's folder."""
+        path = remote.remote_path
+        if remote.is_symlink:
+            raise _symlink_refused(self.where(), path)
+        attrs = self._request(f"checking {path}", lambda s: s.lstat(path))
+        if stat.S_ISLNK(attrs.st_mode or 0):  # replaced by a link since it was listed
+            raise _symlink_refused(self.where(), path)
+        if not stat.S_ISREG(attrs.st_mode or 0):
+            raise _not_regular(self.where(), path)
+        self._check_inside(path)
         partial = dest.with_name(dest.name + ".partial")
         try:
-            self._sftp.get(remote.remote_path, str(partial))
-        except (OSError, paramiko.SSHException) as err:
+            got = self._fetch(path, remote.size_bytes, partial)
+            if got != remote.size_bytes:
+                raise _changed(self.where(), path, got, remote.size_bytes)
+            partial.replace(dest)
+        finally:
             partial.unlink(missing_ok=True)
-            raise TransferError(
-                f"{self.where()}: download of {remote.remote_path} failed "
-                f"({err}); it will be retried next night"
-            ) from None
-        got = partial.stat().st_size
-        if got != remote.size_bytes:
-            partial.unlink(missing_ok=True)
-            raise TransferError(
-                f"{self.where()}: {remote.remote_path}: received {got} bytes of "
-                f"{remote.size_bytes}; it will be retried next night"
-            )
-        partial.replace(dest)
         return dest
+
+    def _check_inside(self, path: str) -> None:
+        """The server's own resolution of the path (links included) must stay inside the
+        resolved folder."""
+        if self._real_folder is None:
+            self._real_folder = self._request(
+                f"resolving {self.folder!r}", lambda s: s.normalize(self.folder)
+            )
+        real = self._request(f"resolving {path}", lambda s: s.normalize(path))
+        if not real.startswith(self._real_folder.rstrip("/") + "/"):
+            raise _outside(self.where(), path)
+
+    def _fetch(self, path: str, size: int, partial: Path) -> int:
+        """Our own read loop over pipelined requests (paramiko's prefetch): each wait for
+        data is bounded by io_timeout through the channel timeout, and on a stall or a drop
+        the connection is abandoned instead of closing the file politely (paramiko's `get`
+        would wait once more on the close, then fail with an empty message)."""
+        got = 0
+        reading = False  # once read requests are in flight, any failure abandons the session
+        sftp = self._session()
+        try:
+            out = _create_private(partial)
+        except OSError as err:
+            raise TransferError(
+                f"{self.where()}: cannot write the local copy of {path} ({_reason(err)}); {RETRY}"
+            ) from None
+        try:
+            with out:
+                remote = sftp.open(path, "rb")
+                reading = True
+                remote.prefetch(size)  # read requests for the listed size, answered in order
+                while got <= size:  # one read past the listed size notices a growing file
+                    data = remote.read(READ_SIZE)
+                    if not data:
+                        break
+                    try:
+                        out.write(data)
+                    except OSError as err:
+                        raise _LocalWriteError(_reason(err)) from None
+                    got += len(data)
+                remote.close()
+        except _LocalWriteError as err:
+            self._abandon()  # requests are still in flight on this session
+            raise TransferError(
+                f"{self.where()}: cannot write the local copy of {path} ({err}); {RETRY}"
+            ) from None
+        except TimeoutError:
+            self._abandon()
+            raise TransferError(
+                f"{self.where()}: download of {path} stalled: {got:,} of {size:,} bytes "
+                f"arrived, then no data came for {self.io_timeout:g} s (io_timeout); the "
+                f"connection was closed and {RETRY}"
+            ) from None
+        except (paramiko.SSHException, EOFError, OSError) as err:
+            if isinstance(err, OSError) and self._alive():  # the server's answer
+                if reading:
+                    self._abandon()  # requests still in flight: start afresh for the next file
+                raise TransferError(
+                    f"{self.where()}: download of {path} failed after {got:,} of {size:,} "
+                    f"bytes ({_reason(err)}); {RETRY}"
+                ) from None
+            self._abandon()
+            raise TransferError(
+                f"{self.where()}: the connection dropped during the download of {path} "
+                f"after {got:,} of {size:,} bytes ({_reason(err)}); {RETRY}"
+            ) from None
+        return got
 
 
 class LocalSource:
@@ -192,26 +454,125 @@ class LocalSource:
         pass
 
     def list_files(self) -> list[RemoteFile]:
-        """Like SftpSource.list_files: the folder and its subfolders, one level down."""
-        paths = [p for p in self.folder.iterdir() if p.is_file()]
-        for sub in (p for p in self.folder.iterdir() if p.is_dir()):
-            paths += [p for p in sub.iterdir() if p.is_file()]
-        return sorted(
-            (
-                RemoteFile(
-                    p.relative_to(self.folder).as_posix(),
-                    str(p),
-                    p.stat().st_size,
-                    datetime.fromtimestamp(p.stat().st_mtime, UTC),
-                )
-                for p in paths
-            ),
-            key=lambda f: f.name,
+        """Like SftpSource.list_files: the folder and its subfolders, one level down;
+        symlinks flagged and never followed (a linked folder is one flagged entry); fifos,
+        devices and sockets left out (never opened, so never waited on)."""
+        found = []
+        for entry, st in self._entries(self.folder):
+            if stat.S_ISDIR(st.st_mode):
+                found += [
+                    self._remote(e, s)
+                    for e, s in self._entries(Path(entry.path))
+                    if _listed(s.st_mode)
+                ]
+            elif _listed(st.st_mode):
+                found.append(self._remote(entry, st))
+        return sorted(found, key=lambda f: f.name)
+
+    def _entries(self, folder: Path) -> list[tuple[os.DirEntry, os.stat_result]]:
+        try:
+            with os.scandir(folder) as it:
+                entries = list(it)
+        except OSError as err:
+            raise TransferError(
+                f"{self.where()}: cannot list {folder} ({err.strerror or _reason(err)})"
+            ) from None
+        out = []
+        for entry in entries:
+            try:
+                out.append((entry, entry.stat(follow_symlinks=False)))
+            except FileNotFoundError:
+                continue  # removed while we listed
+        return out
+
+    def _remote(self, entry: os.DirEntry, st: os.stat_result) -> RemoteFile:
+        path = Path(entry.path)
+        name = path.relative_to(self.folder).as_posix()
+        return _file(name, str(path), st.st_mode, st.st_size, st.st_mtime)
+
+    def restat(self, remote: RemoteFile) -> RemoteFile:
+        """`remote` with its current size and mtime (lstat: a link is not followed)."""
+        try:
+            st = os.lstat(remote.remote_path)
+        except OSError as err:
+            raise TransferError(
+                f"{self.where()}: cannot check {remote.name} ({err.strerror or _reason(err)})"
+            ) from None
+        return replace(
+            remote,
+            size_bytes=st.st_size,
+            modified_at=datetime.fromtimestamp(st.st_mtime, UTC),
+            is_symlink=stat.S_ISLNK(st.st_mode),
         )
 
     def download(self, remote: RemoteFile, dest: Path) -> Path:
-        shutil.copyfile(remote.remote_path, dest)
+        """Copy to an owner-only temporary name, verify the size, rename. Only a regular
+        file inside the folder is read: never a symlink (O_NOFOLLOW at every step), never a
+        path that resolves outside the folder."""
+        if remote.is_symlink:
+            raise _symlink_refused(self.where(), remote.name)
+        fd = self._open_inside(remote)
+        partial = dest.with_name(dest.name + ".partial")
+        try:
+            with os.fdopen(fd, "rb") as src:
+                if not stat.S_ISREG(os.fstat(src.fileno()).st_mode):
+                    raise _not_regular(self.where(), remote.name)
+                with _create_private(partial) as out:
+                    shutil.copyfileobj(src, out, COPY_CHUNK)
+                    got = out.tell()
+            if got != remote.size_bytes:
+                raise _changed(self.where(), remote.name, got, remote.size_bytes)
+            partial.replace(dest)
+        except OSError as err:
+            raise TransferError(
+                f"{self.where()}: cannot copy {remote.name} ({err.strerror or _reason(err)})"
+            ) from None
+        finally:
+            partial.unlink(missing_ok=True)
         return dest
+
+    def _open_inside(self, remote: RemoteFile) -> int:
+        """Open the file read-only, walking from the folder one name at a time without
+        following any link, so a link swapped in after listing is still refused."""
+        try:
+            relative = Path(remote.remote_path).relative_to(self.folder)
+        except ValueError:
+            raise _outside(self.where(), remote.name) from None
+        parts = relative.parts
+        real_folder = os.path.realpath(self.folder)
+        real = os.path.realpath(remote.remote_path)
+        if (
+            not parts
+            or any(p in (".", "..") for p in parts)
+            or os.path.commonpath([real_folder, real]) != real_folder
+            or real == real_folder
+        ):
+            raise _outside(self.where(), remote.name)
+        nofollow = os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC
+        try:
+            folder_fd = os.open(self.folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+        except OSError as err:
+            raise TransferError(
+                f"{self.where()}: cannot open the folder ({err.strerror or _reason(err)})"
+            ) from None
+        try:
+            for part in parts[:-1]:
+                sub = os.open(part, nofollow | os.O_DIRECTORY, dir_fd=folder_fd)
+                os.close(folder_fd)
+                folder_fd = sub
+            # O_NONBLOCK: a fifo swapped in is opened without waiting, then refused
+            return os.open(parts[-1], nofollow | os.O_NONBLOCK, dir_fd=folder_fd)
+        except OSError as err:
+            if err.errno in (errno.ELOOP, errno.ENOTDIR):  # a link (or a file) on the way
+                links = (self.folder.joinpath(*parts[: i + 1]) for i in range(len(parts)))
+                if any(link.is_symlink() for link in links):
+                    raise _symlink_refused(self.where(), remote.name) from None
+                raise _not_regular(self.where(), remote.name) from None
+            raise TransferError(
+                f"{self.where()}: cannot read {remote.name} ({err.strerror or _reason(err)})"
+            ) from None
+        finally:
+            os.close(folder_fd)
 
 
 @contextmanager

@@ -4,6 +4,7 @@ drop folder, and raw housekeeping. No dbt here: these stop at the raw tables."""
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import replace
 from datetime import date, timedelta
 
@@ -13,8 +14,8 @@ import pytest
 from ingest.demo import serve_districts, write_night
 from ingest.pipeline import ingest_district
 from ingest.registry import load_registry
-from ingest.sftp_server import generate_client_key, start_sftp_server
-from ingest.transfer import TransferError
+from ingest.sftp_server import generate_client_key, openssh_available, start_sftp_server
+from ingest.transfer import SftpSource, TransferError
 
 pytestmark = pytest.mark.integration
 
@@ -111,3 +112,121 @@ def test_same_content_twice_in_one_night_loads_once(tmp_path, district):
     with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as con:
         rows = con.execute("select count(*) from raw_skyward_sms.students").fetchone()[0]
     assert rows == generated[district.id].rows["students"]
+
+
+# --- symlinks, restat and refusals over SFTP, on both server kinds ---------------------------
+
+KINDS = (
+    [pytest.param("openssh", id="openssh"), pytest.param("paramiko", id="paramiko")]
+    if openssh_available()
+    else [pytest.param("paramiko", id="paramiko-only:sshd-not-installed")]
+)
+SENTINEL = b"student_id,last_name\n1001,Zzyzx-Sentinel\n"
+
+
+def sftp_district(district, server, key_file, **settings):
+    known_hosts = key_file.with_name(f"known_hosts_{server.port}")
+    known_hosts.write_text(server.host_key_line + "\n")
+    transfer = {
+        "method": "sftp",
+        "host": server.host,
+        "port": server.port,
+        "username": server.username,
+        "private_key_file": str(key_file),
+        "known_hosts_file": str(known_hosts),
+        "remote_folder": "outbound",
+        **settings,
+    }
+    return replace(district, transfer=transfer)
+
+
+@pytest.fixture(params=KINDS)
+def linked_folder(request, tmp_path, district):
+    """District A's SFTP folder with a regular file, a term subfolder, and links to district
+    B's file, to a file outside every district's folder, and to B's whole folder."""
+    ours = tmp_path / "sftp" / "district_a" / "outbound"
+    theirs = tmp_path / "sftp" / "district_b" / "outbound"
+    ours.mkdir(parents=True)
+    theirs.mkdir(parents=True)
+    (theirs / "students_20261127.csv").write_bytes(SENTINEL)
+    (tmp_path / "outside.csv").write_bytes(SENTINEL)
+    (ours / "students_20261127.csv").write_bytes(b"student_id\n1\n")
+    (ours / "2026_S2").mkdir()
+    (ours / "2026_S2" / "grades_20261127.csv").write_bytes(b"student_id\n1\n")
+    (ours / "grades_20261127.csv").symlink_to(theirs / "students_20261127.csv")
+    (ours / "courses_20261127.csv").symlink_to(tmp_path / "outside.csv")
+    (ours / "2026_S1").symlink_to(theirs, target_is_directory=True)
+    key = tmp_path / "client_ed25519"
+    server = start_sftp_server(
+        ours.parent,
+        tmp_path / "server",
+        generate_client_key(key),
+        prefer_openssh=request.param == "openssh",
+    )
+    request.addfinalizer(server.stop)
+    assert server.kind == request.param
+    return sftp_district(district, server, key), ours, theirs
+
+
+def test_sftp_symlinks_are_listed_flagged_and_refused(tmp_path, linked_folder):
+    district, ours, _ = linked_folder
+    with SftpSource(district) as source:
+        listed = {f.name: f for f in source.list_files()}
+        # the server's listing carries lstat attributes: links are seen as links, and a
+        # linked folder is one flagged entry, not descended into
+        assert {n: f.is_symlink for n, f in listed.items()} == {
+            "2026_S1": True,
+            "2026_S2/grades_20261127.csv": False,
+            "courses_20261127.csv": True,
+            "grades_20261127.csv": True,
+            "students_20261127.csv": False,
+        }
+        for name in ("2026_S1", "courses_20261127.csv", "grades_20261127.csv"):
+            with pytest.raises(TransferError, match="is a symbolic link; only regular") as err:
+                source.download(listed[name], tmp_path / "copy.csv")
+            assert district.id in str(err.value) and "Zzyzx" not in str(err.value)
+            assert not (tmp_path / "copy.csv").exists()
+        copy = source.download(listed["students_20261127.csv"], tmp_path / "copy.csv")
+        assert copy.read_bytes() == b"student_id\n1\n"
+        assert stat.S_IMODE(copy.stat().st_mode) == 0o600
+
+        # a link swapped in after the listing is refused: lstat before opening
+        (ours / "students_20261127.csv").unlink()
+        (ours / "students_20261127.csv").symlink_to(ours / "2026_S2" / "grades_20261127.csv")
+        with pytest.raises(TransferError, match="is a symbolic link"):
+            source.download(listed["students_20261127.csv"], tmp_path / "again.csv")
+    assert list(tmp_path.glob("*.partial")) == [] and not (tmp_path / "again.csv").exists()
+
+
+def test_sftp_path_leaving_the_folder_is_refused(tmp_path, linked_folder):
+    district, _, _ = linked_folder
+    with SftpSource(district) as source:
+        listed = next(f for f in source.list_files() if f.name == "students_20261127.csv")
+        escape = replace(
+            listed, remote_path="outbound/../../district_b/outbound/students_20261127.csv"
+        )
+        # OpenSSH resolves it outside the folder; the paramiko server refuses it outright
+        with pytest.raises(TransferError, match="outside the district's folder|failed") as err:
+            source.download(escape, tmp_path / "copy.csv")
+        assert "Zzyzx" not in str(err.value)
+    assert not (tmp_path / "copy.csv").exists()
+
+
+def test_sftp_restat_sees_size_and_mtime_change(linked_folder):
+    district, ours, _ = linked_folder
+    path = ours / "students_20261127.csv"
+    os.utime(path, (1_000_000_000, 1_000_000_000))
+    with SftpSource(district) as source:
+        listed = next(f for f in source.list_files() if f.name == path.name)
+        assert source.restat(listed) == listed
+        with path.open("ab") as f:
+            f.write(b"2\n")
+        os.utime(path, (1_000_000_000, 1_000_000_000))  # an mtime kept back: size still moves
+        assert source.restat(listed).size_bytes == listed.size_bytes + 2
+        os.utime(path, (1_000_000_100, 1_000_000_100))
+        assert source.restat(listed).modified_at > listed.modified_at
+        link = next(f for f in source.list_files() if f.name == "grades_20261127.csv")
+        assert source.restat(link).is_symlink  # lstat: the link itself, not its target
+        path.unlink()
+        with pytest.raises(TransferError, match=f"{district.id}.*checking .*{path.name}"):
+            source.restat(listed)
