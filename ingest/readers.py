@@ -331,7 +331,10 @@ def read_rejects(con: duckdb.DuckDBPyConnection) -> list[dict]:
     first column (in file order) DuckDB names, and every distinct error of the line."""
     rows = con.sql(
         """select line,
-                  arg_min(column_name, column_idx) as column_name,
+                  coalesce(
+                      arg_min(column_name, column_idx),
+                      'field ' || cast(min(column_idx) as varchar)  -- beyond the declared ones
+                  ) as column_name,
                   string_agg(distinct cast(error_type as varchar), '; ') as error_type,
                   string_agg(distinct error_message, '; ') as error_message,
                   min(csv_line) as raw_line

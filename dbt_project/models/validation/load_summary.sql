@@ -24,6 +24,12 @@ row_checks as (
 
 ),
 
+district_runs as (
+
+    select * from {{ ref('district_runs') }}
+
+),
+
 -- Rule outcomes exist for the file staging reads now (the latest good file of each
 -- district and dataset); superseded files keep NULL counts.
 row_outcomes as (
@@ -82,6 +88,10 @@ final as (
         with_cutoff.load_id,
         with_cutoff.status,
         with_cutoff.reason,
+        with_cutoff.run_id,
+        district_runs.status as run_status,
+        district_runs.message as run_message,
+        with_cutoff.file_date,
         with_cutoff.received_at,
         with_cutoff.file_modified_at,
         with_cutoff.timezone,
@@ -122,6 +132,10 @@ final as (
             and latest_good_files.sis = row_outcomes.sis
             and latest_good_files.dataset = row_outcomes.dataset
             and latest_good_files.file_sha256 = row_outcomes.file_sha256
+    left join district_runs
+        on
+            with_cutoff.run_id = district_runs.run_id
+            and with_cutoff.district_id = district_runs.district_id
 
 )
 

@@ -35,7 +35,8 @@ rule_rejections as (
 ),
 
 -- Only the files in use, like the rule rejections: a file rejected whole is reported in
--- load_summary. The parser may report several errors for one line: one row per line.
+-- load_summary. One row per line (the ingest records one per line; grouping keeps it so
+-- for older rows, which had one per error); the reason names the column DuckDB reports.
 parse_errors as (
 
     select
@@ -49,6 +50,8 @@ parse_errors as (
         {{ dbt.listagg(
             dbt.concat([
                 "coalesce(parse_rejects.error_type, 'parse error')",
+                "case when parse_rejects.column_name is not null then "
+                ~ dbt.concat(["' in column '", "parse_rejects.column_name"]) ~ " else '' end",
                 "': '",
                 "coalesce(parse_rejects.error_message, '')",
             ]),

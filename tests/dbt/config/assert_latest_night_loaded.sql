@@ -1,6 +1,7 @@
 -- What is this test?
 --   For each district and dataset, the most recent manifest entry (tonight's file) was
---   loaded. Missing, rejected or duplicate nights are listed with the manifest's reason.
+--   loaded. Missing, rejected, duplicate, held, stale or unstable nights are listed with
+--   the manifest's reason.
 -- When is this important to resolve?
 --   Within a day or two: Pathways keeps showing the previous good file (a bad night never
 --   replaces a good one), so the data ages until a good file arrives.
@@ -8,6 +9,10 @@
 --   missing: the district's export or SFTP job did not run — ask them to check the
 --   scheduled task. rejected: fix what the reason says (header, encoding, truncated file,
 --   collapsed row count) and re-send. duplicate: the export re-sent yesterday's content.
+--   held: a suspicious row-count drop — check it with the district, then release the file
+--   (`pathways release --district ID --file NAME`) or ask for a new one. stale: the file
+--   is older than the one in use (a late re-send); nothing to do unless it was meant to
+--   replace it. unstable: the file was still being written; the next run picks it up.
 {{ config(severity='warn') }}
 
 with

@@ -1,6 +1,9 @@
 -- What is this test?
 --   Mass-deletion guard: the file in use holds at least var('pathways_min_row_count_ratio')
---   (default half) of the records of the previous good file of the same district and dataset.
+--   (default half) of the records of the previous good file of the same district and dataset
+--   (files ordered like stg_pathways__latest_good_files: name date, mtime, receipt, name).
+--   The ingest holds a file back on a tighter, per-dataset threshold; this catches what a
+--   person released or what loaded before that guard existed.
 -- When is this important to resolve?
 --   The same night: a collapsed export (a filter left on, a partial SkyBuild run) makes
 --   students, grades or courses disappear from Pathways although the SIS still has them.
@@ -22,7 +25,11 @@ loaded_files as (
         data_lines,
         row_number() over (
             partition by district_id, sis, dataset
-            order by received_at desc, file_name desc
+            order by
+                file_date desc nulls last,
+                file_modified_at desc nulls last,
+                received_at desc,
+                file_name desc
         ) as recency_rank
     from {{ ref('stg_pathways__file_manifest') }}
     where status = 'loaded'

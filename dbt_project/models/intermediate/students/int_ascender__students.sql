@@ -1,6 +1,8 @@
 {{ config(tags=['ascender'], docs={'node_color': '#c0392b'}) }}
 -- Ascender students in the common columns, with the row-level rules of DESIGN §7. Grade EE
 -- (early education) is pre-kindergarten: it maps to PK / -1 through xwalk_grade_levels.
+-- A campus the registry does not list is rejected; a CampusID of the wrong shape is left to
+-- ascender_campus_checks (one message per problem).
 with
 
 students as (
@@ -12,6 +14,12 @@ students as (
 districts as (
 
     select * from {{ ref('stg_pathways__districts') }}
+
+),
+
+schools as (
+
+    select * from {{ ref('stg_pathways__district_schools') }}
 
 ),
 
@@ -33,6 +41,7 @@ joined as (
         students.*,
         districts.state,
         districts.state_district_id,
+        schools.school_id as registry_school_id,
         grade_levels.grade_level,
         grade_levels.grade_level_number,
         enrollment_statuses.enrollment_status,
@@ -42,6 +51,11 @@ joined as (
     from students
     left join districts
         on students.district_id = districts.district_id
+    -- school_id is already the 3-digit local campus of either CampusID form
+    left join schools
+        on
+            students.district_id = schools.district_id
+            and students.school_id = schools.school_id
     left join grade_levels
         on
             students.sis = grade_levels.sis
@@ -63,6 +77,9 @@ checked as (
             ("last_name is null", "'LastName is missing'"),
             ("first_name is null", "'FirstName is missing'"),
         ] + ascender_campus_checks() + [
+            ("registry_school_id is null and " ~ regex_matches('campus_id_text', '^[0-9]{3}$|^[0-9]{9}$'),
+                dbt.concat(["'CampusID '", "campus_id_text",
+                    "' is not one of the district''s campuses in the registry'"])),
             ("grade_level_code is null", "'Grade is missing'"),
             ("grade_level_code is not null and grade_level is null",
                 dbt.concat(["'Grade '", "grade_level_code", "' is not a known grade level'"])),

@@ -15,6 +15,12 @@ districts as (
 
 ),
 
+schools as (
+
+    select * from {{ ref('stg_pathways__district_schools') }}
+
+),
+
 grade_levels as (
 
     select * from {{ ref('xwalk_grade_levels') }}
@@ -32,6 +38,7 @@ joined as (
     select
         students.*,
         districts.state,
+        schools.school_id as registry_school_id,
         grade_levels.grade_level,
         grade_levels.grade_level_number,
         enrollment_statuses.enrollment_status,
@@ -41,6 +48,10 @@ joined as (
     from students
     left join districts
         on students.district_id = districts.district_id
+    left join schools
+        on
+            students.district_id = schools.district_id
+            and students.school_id = schools.school_id
     left join grade_levels
         on
             students.sis = grade_levels.sis
@@ -62,6 +73,8 @@ checked as (
             ("last_name is null", "'LAST_NAME is missing'"),
             ("first_name is null", "'FIRST_NAME is missing'"),
             ("school_id is null", "'BUILDING is missing'"),
+            ("school_id is not null and registry_school_id is null",
+                dbt.concat(["'BUILDING '", "school_id", "' is not one of the district''s schools in the registry'"])),
             ("grade_level_code is null", "'GRADE is missing'"),
             ("grade_level_code is not null and grade_level is null",
                 dbt.concat(["'GRADE '", "grade_level_code", "' is not a known grade level'"])),

@@ -42,6 +42,7 @@ joined as (
         grade_levels.grade_level,
         grade_levels.grade_level_number,
         enrollment_statuses.enrollment_status,
+        schools.school_id as registry_school_id,
         coalesce(schools.school_id, students.campus_id) as school_id,
         count(*) over (
             partition by students.district_id, students.student_id
@@ -74,6 +75,9 @@ checked as (
             ("last_name is null", "'LastName is missing'"),
             ("first_name is null", "'FirstName is missing'"),
             ("campus_id is null", "'CampusID is missing'"),
+            ("campus_id is not null and registry_school_id is null",
+                dbt.concat(["'CampusID '", "campus_id",
+                    "' is neither the local nor the TX campus id of a school of the district in the registry'"])),
             ("grade_level_code is null", "'GradeLevel is missing'"),
             ("grade_level_code is not null and grade_level is null",
                 dbt.concat(["'GradeLevel '", "grade_level_code", "' is not a known grade level'"])),

@@ -16,6 +16,12 @@ districts as (
 
 ),
 
+schools as (
+
+    select * from {{ ref('stg_pathways__district_schools') }}
+
+),
+
 grade_levels as (
 
     select * from {{ ref('xwalk_grade_levels') }}
@@ -42,6 +48,7 @@ joined as (
     select
         with_school_year.*,
         districts.state,
+        schools.school_id as registry_school_id,
         grade_levels.grade_level,
         grade_levels.grade_level_number,
         enrollment_statuses.enrollment_status,
@@ -51,6 +58,10 @@ joined as (
     from with_school_year
     left join districts
         on with_school_year.district_id = districts.district_id
+    left join schools
+        on
+            with_school_year.district_id = schools.district_id
+            and with_school_year.school_id = schools.school_id
     left join grade_levels
         on
             with_school_year.sis = grade_levels.sis
@@ -72,6 +83,8 @@ checked as (
             ("last_name is null", "'LastName is missing'"),
             ("first_name is null", "'FirstName is missing'"),
             ("school_id is null", "'EntityCode is missing'"),
+            ("school_id is not null and registry_school_id is null",
+                dbt.concat(["'EntityCode '", "school_id", "' is not one of the district''s schools in the registry'"])),
             ("grade_level_code is null", "'Grade is missing'"),
             ("grade_level_code is not null and grade_level is null",
                 dbt.concat(["'Grade '", "grade_level_code", "' is not a known grade level'"])),

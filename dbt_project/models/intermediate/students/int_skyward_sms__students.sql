@@ -13,6 +13,12 @@ districts as (
 
 ),
 
+schools as (
+
+    select * from {{ ref('stg_pathways__district_schools') }}
+
+),
+
 grade_levels as (
 
     select * from {{ ref('xwalk_grade_levels') }}
@@ -24,6 +30,7 @@ joined as (
     select
         students.*,
         districts.state,
+        schools.school_id as registry_school_id,
         grade_levels.grade_level,
         grade_levels.grade_level_number,
         count(*) over (
@@ -32,6 +39,10 @@ joined as (
     from students
     left join districts
         on students.district_id = districts.district_id
+    left join schools
+        on
+            students.district_id = schools.district_id
+            and students.school_id = schools.school_id
     left join grade_levels
         on
             students.sis = grade_levels.sis
@@ -49,6 +60,8 @@ checked as (
             ("last_name is null", "'Last Name is missing'"),
             ("first_name is null", "'First Name is missing'"),
             ("school_id is null", "'Entity ID is missing'"),
+            ("school_id is not null and registry_school_id is null",
+                dbt.concat(["'Entity ID '", "school_id", "' is not one of the district''s schools in the registry'"])),
             ("grade_level_code is null", "'Grade is missing'"),
             ("grade_level_code is not null and grade_level is null",
                 dbt.concat(["'Grade '", "grade_level_code", "' is not a known grade level'"])),

@@ -33,7 +33,8 @@ renamed as (
         _source_file,
         _file_sha256,
         _row_number,
-        _file_received_at
+        _file_received_at,
+        _unclean_columns
 
     from source
 

@@ -15,6 +15,7 @@ renamed as (
         dataset,
         file_sha256,
         load_id,
+        run_id,
 
         -- strings
         file_name,
@@ -22,6 +23,9 @@ renamed as (
         encoding,
         delimiter,
         reason,
+
+        -- dates
+        file_date,
 
         -- timestamps
         file_modified_at,

@@ -1,6 +1,8 @@
 -- The one place that decides which file staging reads per district, SIS and dataset:
--- the latest manifest entry with status 'loaded' (by received_at, then file_name).
--- Missing, duplicate and rejected nights never replace it (DESIGN §3.5).
+-- the latest manifest entry with status 'loaded', by the date in its name (file_date), then
+-- its modification time, then received_at, then file_name (DESIGN §9: files of a dataset
+-- are ordered by the date in their name, then mtime). Missing, duplicate, rejected, held,
+-- stale and unstable files never replace it (DESIGN §3.5).
 with
 
 file_manifest as (
@@ -18,6 +20,7 @@ loaded_files as (
         file_name,
         file_sha256,
         load_id,
+        file_date,
         received_at,
         file_modified_at,
         data_lines,
@@ -25,7 +28,11 @@ loaded_files as (
         rows_unparseable,
         row_number() over (
             partition by district_id, sis, dataset
-            order by received_at desc, file_name desc
+            order by
+                file_date desc nulls last,
+                file_modified_at desc nulls last,
+                received_at desc,
+                file_name desc
         ) as recency_rank
     from file_manifest
     where
@@ -43,6 +50,7 @@ final as (
         file_name,
         file_sha256,
         load_id,
+        file_date,
         received_at,
         file_modified_at,
         data_lines,

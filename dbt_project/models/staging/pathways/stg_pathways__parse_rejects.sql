@@ -18,6 +18,7 @@ renamed as (
 
         -- strings
         file_name,
+        column_name,
         error_type,
         error_message,
 
