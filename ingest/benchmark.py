@@ -68,7 +68,7 @@ def _in_child(target, *args):
 
 
 def run_benchmark(rows: int, scratch: Path | None = None) -> str:
-    from ingest.generator import write_grades_file
+    from ingest.simulation.benchmark_file import write_grades_file
 
     with tempfile.TemporaryDirectory(dir=scratch) as tmp:
         root = Path(tmp)

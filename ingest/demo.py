@@ -16,9 +16,9 @@ from datetime import date, datetime, time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from ingest.generator import GeneratedDistrict, generate_district
 from ingest.registry import District
-from ingest.sftp_server import SftpServer, generate_client_key, start_sftp_server
+from ingest.simulation.generators import GeneratedDistrict, generate_district
+from ingest.simulation.sftp_server import SftpServer, generate_client_key, start_sftp_server
 
 
 def write_night(

@@ -16,9 +16,9 @@ import duckdb
 import pytest
 
 from ingest.demo import serve_districts, write_night
-from ingest.generator import generate_district
 from ingest.night import NightReport, collect_counts, ingest_districts, run_night
 from ingest.registry import load_registry
+from ingest.simulation.generators import generate_district
 from ingest.transform import run_dbt
 
 pytestmark = pytest.mark.integration
@@ -75,7 +75,7 @@ def _names(db: Path) -> set[tuple[str, str]]:
 
 
 def test_served_by_openssh_when_installed(nights):
-    from ingest.sftp_server import openssh_available
+    from ingest.simulation.sftp_server import openssh_available
 
     assert nights["server_kinds"] == ({"openssh"} if openssh_available() else {"paramiko"})
 

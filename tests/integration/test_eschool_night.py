@@ -55,7 +55,7 @@ def test_both_variants_are_demo_districts(night):
 
 
 def test_served_by_openssh_when_installed(night):
-    from ingest.sftp_server import openssh_available
+    from ingest.simulation.sftp_server import openssh_available
 
     assert night["kinds"] == ({"openssh"} if openssh_available() else {"paramiko"})
 

@@ -38,9 +38,9 @@ import yaml
 
 from ingest import pipeline
 from ingest.cli import main
-from ingest.generator import generate_district
 from ingest.paths import DBT_PROJECT_DIR
 from ingest.registry import load_registry
+from ingest.simulation.generators import generate_district
 
 NIGHT1, NIGHT2, EARLIER = date(2026, 11, 27), date(2026, 11, 28), date(2026, 11, 20)
 STUDENTS = 30

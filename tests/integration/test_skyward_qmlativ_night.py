@@ -67,7 +67,7 @@ def district_id(night) -> str:
 
 
 def test_served_by_openssh_when_installed(night):
-    from ingest.sftp_server import openssh_available
+    from ingest.simulation.sftp_server import openssh_available
 
     assert night["server_kinds"] == ({"openssh"} if openssh_available() else {"paramiko"})
 

@@ -116,7 +116,7 @@ def nights(tmp_path_factory):
 
 
 def test_served_by_openssh_when_installed(nights):
-    from ingest.sftp_server import openssh_available
+    from ingest.simulation.sftp_server import openssh_available
 
     assert nights["server_kinds"] == ({"openssh"} if openssh_available() else {"paramiko"})
 

@@ -14,7 +14,7 @@ import pytest
 from ingest.demo import serve_districts, write_night
 from ingest.pipeline import ingest_district
 from ingest.registry import load_registry
-from ingest.sftp_server import generate_client_key, openssh_available, start_sftp_server
+from ingest.simulation.sftp_server import generate_client_key, openssh_available, start_sftp_server
 from ingest.transfer import SftpSource, TransferError
 
 pytestmark = pytest.mark.integration

@@ -14,7 +14,7 @@ from dataclasses import replace
 import pytest
 
 from ingest.registry import load_registry
-from ingest.sftp_server import ReadFault, generate_client_key, start_sftp_server
+from ingest.simulation.sftp_server import ReadFault, generate_client_key, start_sftp_server
 from ingest.transfer import SftpSource, TransferError
 
 pytestmark = pytest.mark.integration

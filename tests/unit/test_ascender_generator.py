@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from ingest.declarations import declarations_for
-from ingest.generator import GeneratedDistrict, generate_district
 from ingest.paths import REPO_ROOT
 from ingest.registry import District, load_registry
+from ingest.simulation.generators import GeneratedDistrict, generate_district
 
 NIGHT = date(2026, 11, 28)
 SCHOOL_YEAR = 2027  # spring year of the night

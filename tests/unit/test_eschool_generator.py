@@ -14,9 +14,10 @@ from pathlib import Path
 import pytest
 
 from ingest.declarations import FileDeclaration, declarations_for
-from ingest.generator import LETTER_MARKS, GeneratedDistrict, generate_district
 from ingest.registry import District, load_registry
-from ingest.sis_generators.eschool import HIGH_SCHOOL_GPA_TYPES
+from ingest.simulation.generators import GeneratedDistrict, generate_district
+from ingest.simulation.generators.common import LETTER_MARKS
+from ingest.simulation.generators.eschool import HIGH_SCHOOL_GPA_TYPES
 
 NIGHT = date(2026, 11, 28)
 SCHOOL_YEAR = 2027  # spring year of the night

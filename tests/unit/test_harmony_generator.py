@@ -13,9 +13,10 @@ import pytest
 
 from ingest.declarations import declarations_for
 from ingest.demo import write_night
-from ingest.generator import LETTER_MARKS, GeneratedDistrict, generate_district, grade_number
 from ingest.registry import District, load_registry
-from ingest.sis_generators.harmony import uploads_for
+from ingest.simulation.generators import GeneratedDistrict, generate_district
+from ingest.simulation.generators.common import LETTER_MARKS, grade_number
+from ingest.simulation.generators.harmony import uploads_for
 
 NIGHT = date(2026, 11, 27)  # fall: the current term is 2027_S1, the previous 2026_S2
 CURRENT, PREVIOUS = "2027_S1", "2026_S2"

@@ -11,7 +11,7 @@ from pathlib import Path
 import paramiko
 import pytest
 
-from ingest.sftp_server import (
+from ingest.simulation.sftp_server import (
     SftpServer,
     generate_client_key,
     openssh_available,

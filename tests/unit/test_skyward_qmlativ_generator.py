@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 
 from ingest.declarations import declarations_for
-from ingest.generator import GeneratedDistrict, generate_district
 from ingest.paths import REPO_ROOT
 from ingest.registry import District, load_registry
-from ingest.sis_generators.skyward_qmlativ import GRADING_PERIODS
+from ingest.simulation.generators import GeneratedDistrict, generate_district
+from ingest.simulation.generators.skyward_qmlativ import GRADING_PERIODS
 
 SIS = "skyward_qmlativ"
 NIGHT = date(2026, 11, 27)

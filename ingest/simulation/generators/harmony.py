@@ -30,7 +30,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from ingest.generator import (
+from ingest.registry import District, School
+from ingest.simulation.generators.common import (
     COURSES_PER_YEAR,
     FIRST_NAMES,
     GPA_TYPES,
@@ -51,7 +52,6 @@ from ingest.generator import (
     grade_number,
     school_year_of,
 )
-from ingest.registry import District, School
 
 SEMESTERS = ("S1", "S2")
 CAMPUS_STATE_ID_SHARE = 0.15  # rows that carry the 9-digit TX campus id instead of `001`

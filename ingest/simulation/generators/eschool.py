@@ -1,8 +1,8 @@
 """Synthetic eSchool / eSchoolPLUS nights: students, staff, courses, course requests, grades
 and GPA, in the report columns of SIS_LAYOUTS.md.
 
-The population (students, courses, marks) comes from the shared helpers of
-ingest/generator.py, re-shaped into eSchool's columns. eSchool realities written on purpose:
+The population (students, courses, marks) comes from the shared helpers
+(`common`), re-shaped into eSchool's columns. eSchool realities written on purpose:
 - CHAR columns are right-padded with spaces (STUDENT_ID, BUILDING, COURSE, STAFF_ID…).
 - GRADE uses `PK`, `KG` and `KF` (full-day kindergarten, also grade KG), `01`..`12`.
 - CURRENT_STATUS is A / I / G (some seniors have already graduated).
@@ -24,7 +24,8 @@ import unicodedata
 from collections.abc import Sequence
 from datetime import date
 
-from ingest.generator import (
+from ingest.registry import District, School
+from ingest.simulation.generators.common import (
     COURSES_PER_YEAR,
     FIRST_NAMES,
     LAST_NAMES,
@@ -43,7 +44,6 @@ from ingest.generator import (
     grade_number,
     school_year_of,
 )
-from ingest.registry import District, School
 
 SIS = "eschool"
 # CHAR widths of eSchool's padded columns
@@ -51,7 +51,7 @@ STUDENT_ID_WIDTH = 10
 STAFF_ID_WIDTH = 10
 BUILDING_WIDTH = 5
 COURSE_WIDTH = 8
-# the generic term codes of ingest.generator as eSchool mark types, and the marking period
+# the generic term codes of the shared helpers as eSchool mark types, and the marking period
 # (1-4) each is posted in
 MARK_TYPES = {"F": "FIN"}
 MARKING_PERIODS = {

@@ -3,7 +3,7 @@
 Files are named `<CDN>_<DATASET>_<YYYYMMDD>.txt` (CDN = the registry's state_district_id)
 and written by the generic writer exactly as `_ascender__sources.yml` declares them. The
 population (names, students, course catalog, GPA, certifications) comes from the shared
-helpers of ingest.generator; this module only shapes it the way Ascender exports it.
+helpers (`common`); this module only shapes it the way Ascender exports it.
 
 Ascender realities reproduced here (staging must absorb them, so every row stays valid):
 - `CampusID` mixes the 3-digit local campus (`001`) and the 9-digit state campus id
@@ -25,7 +25,8 @@ import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date, timedelta
 
-from ingest.generator import (
+from ingest.registry import District, School
+from ingest.simulation.generators.common import (
     CERTIFICATIONS,
     COURSES_PER_YEAR,
     FIRST_NAMES,
@@ -46,7 +47,6 @@ from ingest.generator import (
     _serves,
     school_year_of,
 )
-from ingest.registry import District, School
 
 # dataset (source table) -> DATASET as it appears in the file name
 FILE_DATASETS = {

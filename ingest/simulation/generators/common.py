@@ -1,40 +1,33 @@
-"""Deterministic synthetic SIS files for the demo, the integration tests and the benchmark.
+"""Shared helpers of the synthetic SIS generators: the generic file writer and the population.
 
 Every file is written exactly as its SIS's sources YAML declares it (`meta.file`): column
-order, header or not and delimiter come from `ingest.declarations`, never from this module.
+order, header or not and delimiter come from `ingest.declarations`, never from this module
+(`write_declared_file`).
+
+The population (students, the course catalog, grades, GPA, certifications) is built here
+once, with Skyward SMS 2.0's column names (the first SIS); each SIS module in this package
+(`<sis>.py`, with a `build` returning a `SisNight`) shapes it the way that SIS exports it.
 The data is invented, but every row is *valid* (IDs, codes, dates, credits, GPA scales, keys
 and references all pass the row-level and model-level rules), so the marts must hold
-exactly what was written; `GeneratedDistrict.expected_marts` says how many rows.
+exactly what was written.
 
-Shape:
-- Each SIS has a builder returning a `SisNight`: its files (rows as dicts keyed by the SIS's
-  column names) and the rows the marts must hold. Skyward SMS's is here; every other SIS's
-  is `build` in ingest/sis_generators/<sis>.py. `write_declared_file` stays generic.
-- Determinism: one `random.Random(seed)` per district, consumed in a fixed order, no global
-  random and no set iteration: the same district, seed, student count and night give
-  byte-identical files.
+Determinism: one `random.Random(seed)` per district, consumed in a fixed order, no global
+random and no set iteration: the same district, seed, student count and night give
+byte-identical files.
 
-Skyward SMS 2.0 conventions used here:
-- `School Year` is written as the spring year (2026-27 -> `2027`), like the marts' school_year.
-  The current school year is the spring year of the night (Nov 2026 -> 2027).
-- `Grade` mixes codes on purpose: `PK`, `KG` or `K`, `01`..`12`, and unpadded `1`..`9`.
-- Students in grades 06-12 have grades and GPA from the year they entered their current
-  level (9th grade for high school, 6th for middle school) up to the current year.
-- Realities every reader must survive: accented names (the first student is always
-  José Peña), a typographic apostrophe (O’Brien: byte 0x92 in Windows-1252), fields quoted
-  only when they hold a comma, CRLF line ends, 1-2 blank trailing lines on some files, and
-  the encoding of the district (utf-8, utf-8-sig with a BOM, or windows-1252).
+Realities every reader must survive, built into the population: accented names (the first
+student is always José Peña), a typographic apostrophe (O’Brien: byte 0x92 in
+Windows-1252), grade codes mixing `PK`, `KG` or `K`, `01`..`12` and unpadded `1`..`9`.
+Students in grades 06-12 have grades and GPA from the year they entered their current level
+(9th grade for high school, 6th for middle school) up to the current year.
 """
 
 from __future__ import annotations
 
-import codecs
 import csv
-import importlib
-import io
 import random
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, TextIO
@@ -45,20 +38,17 @@ from ingest.registry import District, School
 Row = dict[str, str]
 
 CRLF = "\r\n"
-DEFAULT_STUDENTS = 200
-DEFAULT_SEED = 1
 DEFAULT_ENCODING = "utf-8"
 
 
 @dataclass
-class GeneratedDistrict:
-    district_id: str
-    folder: Path  # the folder the files were written to
-    files: dict[str, Path]  # dataset name -> file written
-    rows: dict[str, int]  # dataset name -> data rows written (excluding header, blank lines)
-    expected_marts: dict[str, int]  # mart name -> rows the dbt marts must hold for this district
-    paths: list[Path] = field(default_factory=list)  # every file written (several per dataset
-    # when a SIS sends one file per term)
+class SisNight:
+    """What a SIS builder returns: the files of one night and what the marts must then hold."""
+
+    # (dataset, file name relative to the district folder or None for the declared pattern
+    # with `*` = the night as YYYYMMDD, rows keyed by the declared column names)
+    files: list[tuple[str, str | None, list[Row]]]
+    expected_marts: dict[str, int]  # mart -> rows for this district (dim_school is added)
 
 
 # --------------------------------------------------------------------------- generic writer
@@ -202,7 +192,7 @@ def _grade_result(
     return mark, f"{percent:.1f}", _decimal(attempted if passed else 0.0)
 
 
-# --------------------------------------------------------------------------- Skyward SMS 2.0
+# ------------------------------------------------------------- population (Skyward SMS columns)
 
 # Names use only characters Windows-1252 can encode (no ễ, Ł, ă…): the same district may
 # export in either encoding.
@@ -748,199 +738,3 @@ def _build_ibc(rng: random.Random, night: date, students: Sequence[Student]) -> 
                 }
             )
     return rows
-
-
-def skyward_sms_rows(
-    district: District, rng: random.Random, night: date, count: int, datasets: frozenset[str]
-) -> dict[str, list[Row]]:
-    students, student_rows = _build_students(district, rng, night, count)
-    courses = _build_courses(district, rng, count)
-    grade_rows, earned = _build_grades(district, rng, night, students, courses)
-    rows = {
-        "students": student_rows,
-        "course_crosswalk": [
-            {
-                "Entity ID": c.school_id,
-                "Course Key": c.key,
-                "Course Description": c.description,
-                "State Course Code": c.state_code,
-                "Credit": _decimal(c.credit),
-            }
-            for c in courses
-        ],
-        "grades": grade_rows,
-        "gpa": _build_gpa(district, rng, night, students, earned),
-    }
-    if "ibc" in datasets:
-        rows["ibc"] = _build_ibc(rng, night, students)
-    return rows
-
-
-# --------------------------------------------------------------------------- per SIS registry
-
-
-@dataclass
-class SisNight:
-    """What a SIS builder returns: the files of one night and what the marts must then hold."""
-
-    # (dataset, file name relative to the district folder or None for the declared pattern
-    # with `*` = the night as YYYYMMDD, rows keyed by the declared column names)
-    files: list[tuple[str, str | None, list[Row]]]
-    expected_marts: dict[str, int]  # mart -> rows for this district (dim_school is added)
-
-
-def _skyward_sms(
-    district: District, rng: random.Random, night: date, count: int, datasets: frozenset[str]
-) -> SisNight:
-    built = skyward_sms_rows(district, rng, night, count, datasets)
-    marts = {
-        "dim_student": "students",
-        "dim_course": "course_crosswalk",
-        "fct_student_grade": "grades",
-        "fct_student_gpa": "gpa",
-        "fct_student_certification": "ibc",
-    }
-    return SisNight(
-        files=[(dataset, None, rows) for dataset, rows in built.items()],
-        expected_marts={mart: len(built.get(dataset, [])) for mart, dataset in marts.items()},
-    )
-
-
-SisBuilder = Callable[[District, random.Random, date, int, frozenset[str]], SisNight]
-# Skyward SMS lives here; every other SIS has a module ingest/sis_generators/<sis>.py with a
-# `build` function of this signature.
-ROW_BUILDERS: dict[str, SisBuilder] = {"skyward_sms": _skyward_sms}
-
-
-def _builder(sis: str) -> SisBuilder:
-    if sis in ROW_BUILDERS:
-        return ROW_BUILDERS[sis]
-    try:
-        module = importlib.import_module(f"ingest.sis_generators.{sis}")
-    except ModuleNotFoundError:
-        raise ValueError(
-            f"no synthetic data builder for SIS {sis!r}: add ingest/sis_generators/{sis}.py"
-        ) from None
-    return module.build
-
-
-def generate_district(
-    district: District,
-    out_dir: Path,
-    *,
-    night: date,
-    students: int | None = None,
-    seed: int | None = None,
-    encoding: str | None = None,
-) -> GeneratedDistrict:
-    """Write one night of a district's SIS files into out_dir (created if missing)."""
-    builder = _builder(district.sis)
-    count = int(
-        students if students is not None else district.demo.get("students", DEFAULT_STUDENTS)
-    )
-    seed = int(seed if seed is not None else district.demo.get("seed", DEFAULT_SEED))
-    encoding = encoding or district.demo.get("encoding", DEFAULT_ENCODING)
-    codecs.lookup(encoding)  # an unknown encoding fails before any file is written
-
-    decls = {
-        d.dataset: d.for_variant(district.export_variant)
-        for d in declarations_for(district.sis)
-        if d.applies_to_state(district.state)
-    }
-    built = builder(district, random.Random(seed), night, count, frozenset(decls))
-    missing = set(decls) - {dataset for dataset, _, _ in built.files}
-    if missing:
-        raise ValueError(f"{district.sis} builder produced no files for {sorted(missing)}")
-    out_dir.mkdir(parents=True, exist_ok=True)
-    files: dict[str, Path] = {}
-    rows: dict[str, int] = {}
-    paths: list[Path] = []
-    for n, (dataset, name, dataset_rows) in enumerate(built.files):
-        decl = decls[dataset]
-        path = out_dir / (name or file_name(decl, night))
-        # 0, 1 or 2 blank trailing lines, varying by file and seed
-        written = write_declared_file(
-            path, decl, dataset_rows, encoding=encoding, blank_lines=(seed + n) % 3
-        )
-        rows[dataset] = rows.get(dataset, 0) + written
-        files[dataset] = path
-        paths.append(path)
-    expected = dict(built.expected_marts, dim_school=len(district.schools))
-    return GeneratedDistrict(district.id, out_dir, files, rows, expected, paths)
-
-
-# --------------------------------------------------------------------------- benchmark file
-
-BULK_SCHOOL_YEARS = (2024, 2025, 2026, 2027)
-BULK_PATTERNS = 97  # distinct per-student row patterns, cycled
-
-
-def _csv_line(decl: FileDeclaration, row: Mapping[str, str]) -> str:
-    buffer = io.StringIO()
-    _csv_writer(buffer, decl).writerow([row[c] for c in decl.columns])
-    return buffer.getvalue()
-
-
-def _bulk_patterns(decl: FileDeclaration, rng: random.Random) -> list[list[str]]:
-    """Per-student blocks of CSV lines with `{0}` (Other ID) and `{1}` (Name ID) slots.
-
-    Rendering through the csv writer once per pattern keeps quoting and column order
-    exactly as declared; per row only str.format runs, which keeps 1M rows in seconds."""
-    keys = sorted(rng.sample(range(1, 5000), len(HIGH_SCHOOL_COURSES)))
-    courses = [
-        Course("001", f"{k:04d}", c.description, c.state_codes["TX"], c.credit)
-        for c, k in zip(HIGH_SCHOOL_COURSES, keys, strict=True)
-    ]
-    patterns = []
-    for _ in range(BULK_PATTERNS):
-        ability = _clamp(rng.gauss(83.0, 7.0), 60.0, 99.0)
-        block = []
-        for year in BULK_SCHOOL_YEARS:
-            for course in sorted(rng.sample(courses, COURSES_PER_YEAR), key=lambda c: c.key):
-                section = rng.choice(SECTIONS)
-                for term, share in TERM_SCHEMES[0]:  # S1, S2
-                    attempted = course.credit * share
-                    mark, percent, earned = _grade_result(rng, ability, attempted, False)
-                    row = {
-                        "Entity ID": course.school_id,
-                        "School Year": str(year),
-                        "Course Key": course.key,
-                        "Course Description": course.description,
-                        "Section": section,
-                        "Term": term,
-                        "Grade Mark": mark,
-                        "Percent": percent,
-                        "Credit Attempted": _decimal(attempted),
-                        "Credit Earned": earned,
-                        "State Course Code": course.state_code,
-                    }
-                    # escape braces so only the two slots are str.format fields
-                    row = {k: v.replace("{", "{{").replace("}", "}}") for k, v in row.items()}
-                    block.append(_csv_line(decl, row | {"Other ID": "{0}", "Name ID": "{1}"}))
-        patterns.append(block)
-    return patterns
-
-
-def write_grades_file(path: Path, rows: int, *, seed: int = 1) -> int:
-    """A big Skyward SMS grades file (declared layout, UTF-8, CRLF, header) for the ingest
-    benchmark, streamed one student at a time. Returns the data rows written.
-
-    Each student has 48 rows (4 school years x 6 courses x S1/S2), unique on
-    (Other ID, School Year, Term, Course Key, Section)."""
-    decl = _declaration("skyward_sms", "grades")
-    patterns = _bulk_patterns(decl, random.Random(seed))
-    per_student = len(patterns[0])
-    if rows < 0 or rows > 999_999 * per_student:
-        raise ValueError(f"rows must be 0..{999_999 * per_student} (6-digit student ids)")
-    f, writer = _open_csv(Path(path), decl, "utf-8")
-    with f:
-        writer.writerow(decl.columns)
-        written = 0
-        student = 0
-        while written < rows:
-            block = patterns[student % len(patterns)][: rows - written]
-            other_id, name_id = f"{student + 1:06d}", str(500_000 + 3 * student)
-            f.write("".join(line.format(other_id, name_id) for line in block))
-            written += len(block)
-            student += 1
-    return written

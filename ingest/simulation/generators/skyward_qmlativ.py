@@ -1,7 +1,7 @@
 """Synthetic Skyward Qmlativ nights (Indiana districts): six exports per night.
 
 The population (students with their STN, names incl. José Peña and Zoë O'Brien, courses,
-marks, GPA) comes from the shared helpers of ingest.generator; this module only shapes it
+marks, GPA) comes from the shared helpers (`common`); this module only shapes it
 the way Qmlativ exports it (SIS_LAYOUTS.md, "Skyward Qmlativ"):
 
 - `StudentNumber` is the district's 6-digit number, `StudentTestNumber` the 9-digit STN and
@@ -31,7 +31,8 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from datetime import date
 
-from ingest.generator import (
+from ingest.registry import District, School
+from ingest.simulation.generators.common import (
     COURSES_PER_YEAR,
     FIRST_NAMES,
     LAST_NAMES,
@@ -50,7 +51,6 @@ from ingest.generator import (
     _serves,
     school_year_of,
 )
-from ingest.registry import District, School
 
 SIS = "skyward_qmlativ"
 # Qmlativ spellings of kindergarten, used in turn so every night shows all three.

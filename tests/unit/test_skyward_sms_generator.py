@@ -13,16 +13,9 @@ from pathlib import Path
 import pytest
 
 from ingest.declarations import FileDeclaration, declarations_for
-from ingest.generator import (
-    GRADE_CODES,
-    LETTER_MARKS,
-    TERMS,
-    GeneratedDistrict,
-    generate_district,
-    grade_number,
-    write_grades_file,
-)
 from ingest.registry import District, load_registry
+from ingest.simulation.generators import GeneratedDistrict, generate_district
+from ingest.simulation.generators.common import GRADE_CODES, LETTER_MARKS, TERMS, grade_number
 
 NIGHT = date(2026, 11, 28)
 SCHOOL_YEAR = 2027  # spring year of the night
@@ -326,26 +319,3 @@ def test_unknown_sis_is_refused(districts, tmp_path):
     other = dataclasses.replace(districts["TX"], sis="not_a_sis")
     with pytest.raises(ValueError, match="no synthetic data builder"):
         generate_district(other, tmp_path, night=NIGHT)
-
-
-# --------------------------------------------------------------------------- benchmark file
-
-
-def test_write_grades_file(tmp_path):
-    path = tmp_path / "grades_big.csv"
-    assert write_grades_file(path, 1000) == 1000
-    raw = path.read_bytes()
-    assert raw.count(b"\r\n") == raw.count(b"\n") == 1001
-    records = list(csv.reader(io.StringIO(raw.decode("utf-8"), newline="")))
-    columns = DECLS["grades"].columns
-    assert records[0] == list(columns)
-    rows = [dict(zip(columns, r, strict=True)) for r in records[1:]]
-    assert len(rows) == 1000
-    assert _unique(rows, "Other ID", "School Year", "Term", "Course Key", "Section")
-    assert all(float(r["Credit Earned"]) <= float(r["Credit Attempted"]) for r in rows)
-    assert any('"' in line for line in raw.decode().splitlines())  # quoted commas
-    same = tmp_path / "again.csv"
-    other = tmp_path / "other.csv"
-    write_grades_file(same, 1000)
-    write_grades_file(other, 1000, seed=2)
-    assert same.read_bytes() == raw and other.read_bytes() != raw
