@@ -8,7 +8,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from ingest.paths import DBT_PROJECT_DIR, DEFAULT_REGISTRY, REPO_ROOT, duckdb_path, work_dir
+from ingest.paths import DBT_PROJECT_DIR, DEFAULT_REGISTRY, duckdb_path, work_dir
 from ingest.privacy import owner_only
 from ingest.registry import District, load_registry
 
@@ -253,8 +253,6 @@ def main(argv: list[str] | None = None) -> int:
 
     args = parser.parse_args(argv)
     owner_only()  # whatever the umask: warehouse, work and scratch files are owner-only
-    # dlt reads .dlt/config.toml and .dlt/secrets.toml from the repo, wherever we are run from
-    os.environ.setdefault("DLT_PROJECT_DIR", str(REPO_ROOT))
     if args.db:
         os.environ["PATHWAYS_DUCKDB_PATH"] = str(args.db.resolve())
     return args.func(args)

@@ -9,7 +9,6 @@ raises, for the night to record and go on with the next district.
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import tempfile
@@ -395,10 +394,8 @@ def _load(district: District, db_path: Path, outcomes: list[FileOutcome]) -> str
     """One dlt load for the district's night: a resource per dataset, Arrow tables in. A file
     whose parse fails is marked on its outcome and the others load; a failed load marks every
     file. Returns the load id (None when nothing reached the warehouse)."""
-    # Arrow rows carry _dlt_load_id only with this; completed packages (plaintext student
-    # data) are deleted from dlt's working folder.
-    os.environ["NORMALIZE__PARQUET_NORMALIZER__ADD_DLT_LOAD_ID"] = "true"
-    os.environ["LOAD__DELETE_COMPLETED_JOBS"] = "true"
+    # .dlt/config.toml makes Arrow rows carry _dlt_load_id and deletes completed packages
+    # (plaintext student data) from dlt's working folder.
     pipeline = dlt.pipeline(
         pipeline_name=f"pathways__{district.id}",
         # raw rows carry their line number: DuckDB may insert them in any order, which

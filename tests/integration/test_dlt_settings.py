@@ -1,0 +1,99 @@
+"""dlt's settings come from .dlt/config.toml, whatever the working directory.
+
+Two settings matter for student data and lineage (DESIGN §4): Arrow rows get
+`_dlt_load_id` only with `normalize.parquet_normalizer.add_dlt_load_id`, and completed load
+packages (plaintext copies of the files) stay in dlt's working folder unless
+`load.delete_completed_jobs`. The code sets neither in os.environ: a load run from another
+folder, with no DLT_PROJECT_DIR and no dlt variables in the environment, must still find
+them (importing `ingest` points dlt at the repo's .dlt/).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from ingest.paths import REPO_ROOT
+
+pytestmark = pytest.mark.integration
+
+LOAD = """
+import json, sys
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+from ingest.pipeline import ingest_district
+from ingest.registry import load_registry
+from ingest.simulation.generators import generate_district
+
+root = Path(sys.argv[1])
+district = next(d for d in load_registry() if d.sis == "skyward_sms" and d.state == "TX")
+district = replace(district, transfer={"method": "local", "folder": str(root / "drop")})
+generate_district(district, root / "drop", night=date(2026, 11, 28), students=20)
+night = ingest_district(district, db_path=root / "pathways.duckdb")
+print(json.dumps({f.decl.dataset: f.status for f in night.files}))
+"""
+
+
+def _environment(work: Path) -> dict[str, str]:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k != "DLT_PROJECT_DIR" and not k.startswith(("NORMALIZE__", "LOAD__"))
+    }
+    return env | {
+        "PYTHONPATH": str(REPO_ROOT),
+        "PATHWAYS_WORK_DIR": str(work),
+        "PATHWAYS_DUCKDB_PATH": str(work / "pathways.duckdb"),
+        "GUARDS__STABLE_SECONDS": "0",
+    }
+
+
+def test_a_load_from_another_folder_uses_the_repo_settings(tmp_path):
+    elsewhere = tmp_path / "elsewhere"  # no .dlt/ here
+    elsewhere.mkdir()
+    work = tmp_path / "work"
+    done = subprocess.run(
+        [sys.executable, "-c", LOAD, str(tmp_path)],
+        cwd=elsewhere,
+        env=_environment(work),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    statuses = json.loads(done.stdout.strip().splitlines()[-1])
+    assert statuses and set(statuses.values()) == {"loaded"}, statuses
+
+    with duckdb.connect(str(tmp_path / "pathways.duckdb"), read_only=True) as con:
+        tables = [
+            t
+            for (t,) in con.execute(
+                "select table_name from information_schema.tables "
+                "where table_schema = 'raw_skyward_sms' and not starts_with(table_name, '_dlt')"
+            ).fetchall()
+        ]
+        assert set(statuses) <= set(tables)
+        for table in tables:
+            rows, with_load_id = con.execute(
+                f"select count(*), count(_dlt_load_id) from raw_skyward_sms.{table}"
+            ).fetchone()
+            assert rows > 0 and with_load_id == rows, f"{table}: {with_load_id}/{rows}"
+
+    pipelines = work / "dlt"
+    assert pipelines.is_dir()
+    leftovers = [
+        p.relative_to(pipelines)
+        for p in pipelines.rglob("*")
+        if (p.name in ("completed_jobs", "new_jobs", "started_jobs") and any(p.iterdir()))
+        or p.suffix in (".parquet", ".gz", ".jsonl", ".csv")
+    ]
+    assert leftovers == [], f"student data left in dlt's folder: {leftovers}"
+    assert not list(elsewhere.iterdir()), "nothing is written to the working directory"
