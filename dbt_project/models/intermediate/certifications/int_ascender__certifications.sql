@@ -1,4 +1,3 @@
-{{ config(tags=['ascender'], docs={'node_color': '#c0392b'}) }}
 -- Ascender Texas industry-based certifications (IBC) in the common columns, with the
 -- row-level rules of DESIGN §7. The vendor is the export's vendor number.
 with

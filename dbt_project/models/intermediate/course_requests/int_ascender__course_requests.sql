@@ -1,4 +1,3 @@
-{{ config(tags=['ascender'], docs={'node_color': '#c0392b'}) }}
 -- Ascender course requests in the common columns, with the row-level rules of DESIGN §7.
 -- RequestType maps through xwalk_request_types (P primary, A alternate). An alternate's
 -- rank is its AltPriority (1 = first alternate); a primary request has no rank. The export

@@ -1,4 +1,3 @@
-{{ config(tags=['eschool'], docs={'node_color': '#d68910'}) }}
 -- eSchool course requests in the common columns. REQUEST_TYPE maps through
 -- xwalk_request_types; an alternate must name (ALT_TO_REQUEST) a primary request of the
 -- same student and year and carry its order (ALTERNATE_SEQUENCE), which becomes

@@ -1,4 +1,3 @@
-{{ config(tags=['harmony'], docs={'node_color': '#8e44ad'}) }}
 -- Harmony course requests of the newest term upload in the common columns: primary
 -- requests and alternates (xwalk_request_types), with their status (xwalk_request_statuses).
 with

@@ -1,4 +1,3 @@
-{{ config(tags=['skyward_qmlativ'], docs={'node_color': '#1f77b4'}) }}
 -- Skyward Qmlativ course requests in the common columns, with the row-level rules of
 -- DESIGN §7. IsAlternate maps through xwalk_request_types; an alternate carries its
 -- AlternateRank (1 = first choice) as request_rank, a primary request has none.

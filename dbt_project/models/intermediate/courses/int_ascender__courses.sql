@@ -1,4 +1,3 @@
-{{ config(tags=['ascender'], docs={'node_color': '#c0392b'}) }}
 -- Ascender courses in the common columns, with the row-level rules of DESIGN §7. The
 -- COURSES export carries its school year. PEIMS service IDs tell two flags: AP courses'
 -- IDs start with `A`, career and technical education (CTE) IDs with `13`.

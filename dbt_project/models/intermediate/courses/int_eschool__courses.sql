@@ -1,4 +1,3 @@
-{{ config(tags=['eschool'], docs={'node_color': '#d68910'}) }}
 -- eSchool course catalog rows in the common columns: one listing per school year, building
 -- and course, with the row-level rules of DESIGN §7.
 with

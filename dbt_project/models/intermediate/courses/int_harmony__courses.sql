@@ -1,4 +1,3 @@
-{{ config(tags=['harmony'], docs={'node_color': '#8e44ad'}) }}
 -- Harmony course catalog of the newest term upload in the common columns. A course belongs
 -- to the school year of its upload's Term (`2027_S1` -> 2027).
 with

@@ -1,4 +1,3 @@
-{{ config(tags=['skyward_qmlativ'], docs={'node_color': '#1f77b4'}) }}
 -- Skyward Qmlativ courses in the common columns, one row per building, school year and
 -- course, with the row-level rules of DESIGN §7. Qmlativ says whether a course is honors
 -- (IsHonors); AP, dual credit and CTE are not in its export.

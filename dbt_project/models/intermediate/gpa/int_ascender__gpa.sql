@@ -1,4 +1,3 @@
-{{ config(tags=['ascender'], docs={'node_color': '#c0392b'}) }}
 -- Ascender GPA in the common columns: cumulative GPA as of a school year, one row per
 -- student, school year and GPA type, with the row-level rules of DESIGN §7. The layout
 -- allows the scales 4, 5, 6 and 100 only.

@@ -1,4 +1,3 @@
-{{ config(tags=['eschool'], docs={'node_color': '#d68910'}) }}
 -- eSchool GPA in the common columns: the cumulative GPA (CUM_GPA) of a district GPA type as
 -- of a school year, through its run term, one row per student, school year and type.
 -- The export carries no scale: each GPA type's scale maximum comes from xwalk_gpa_scales.

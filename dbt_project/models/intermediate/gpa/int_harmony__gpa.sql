@@ -1,4 +1,3 @@
-{{ config(tags=['harmony'], docs={'node_color': '#8e44ad'}) }}
 -- Harmony GPA of the newest term upload in the common columns: cumulative GPA as of the
 -- upload's Term (`2027_S1` -> school year 2027, term S1), one row per student and GPA type.
 with

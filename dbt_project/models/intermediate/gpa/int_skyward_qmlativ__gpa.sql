@@ -1,4 +1,3 @@
-{{ config(tags=['skyward_qmlativ'], docs={'node_color': '#1f77b4'}) }}
 -- Skyward Qmlativ GPA in the common columns: cumulative GPA as of a school year, one row
 -- per student, school year and GPA method, with the row-level rules of DESIGN §7. The
 -- export carries no scale: it comes with the method from xwalk_gpa_scales.

@@ -1,4 +1,3 @@
-{{ config(tags=['ascender'], docs={'node_color': '#c0392b'}) }}
 -- Ascender grades in the common columns, with the row-level rules of DESIGN §7. One row per
 -- student, course section and semester: the posted FinalGrade is the mark (a code through
 -- xwalk_grade_marks, or a number); when it is a code the semester average is the number.

@@ -1,4 +1,3 @@
-{{ config(tags=['eschool'], docs={'node_color': '#d68910'}) }}
 -- eSchool marks in the common grade columns, with the row-level rules of DESIGN §7.
 -- MARK_TYPE is the term (xwalk_terms); MARK_VALUE a letter (xwalk_grade_marks) or a number.
 with

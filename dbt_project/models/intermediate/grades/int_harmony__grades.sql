@@ -1,4 +1,3 @@
-{{ config(tags=['harmony'], docs={'node_color': '#8e44ad'}) }}
 -- Harmony grades of the newest term upload (the transcript so far, every school year) in
 -- the common columns, with the row-level rules of DESIGN §7. The mark's own SchoolYear and
 -- GradingPeriod are its school year and term; the upload's Term stays in staging.

@@ -1,4 +1,3 @@
-{{ config(tags=['skyward_qmlativ'], docs={'node_color': '#1f77b4'}) }}
 -- Skyward Qmlativ grades in the common columns, with the row-level rules of DESIGN §7.
 -- The grades export has no state course code: it comes from the course export, for the
 -- same school year when that year is listed, else from the latest year listing the code.

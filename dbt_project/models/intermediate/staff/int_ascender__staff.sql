@@ -1,4 +1,3 @@
-{{ config(tags=['ascender'], docs={'node_color': '#c0392b'}) }}
 -- Ascender staff (the TEACHERS export) in the common columns, with the row-level rules of
 -- DESIGN §7. Role maps through xwalk_staff_roles.
 with

@@ -1,4 +1,3 @@
-{{ config(tags=['eschool'], docs={'node_color': '#d68910'}) }}
 -- eSchool staff in the common columns: the IS_TEACHER/IS_COUNSELOR flags map to a role
 -- through xwalk_staff_roles; row-level rules of DESIGN §7.
 with

@@ -1,4 +1,3 @@
-{{ config(tags=['harmony'], docs={'node_color': '#8e44ad'}) }}
 -- Harmony staff (teachers.csv) of the newest term upload in the common columns, with the
 -- row-level rules of DESIGN §7. Roles map through xwalk_staff_roles.
 with

@@ -1,4 +1,3 @@
-{{ config(tags=['skyward_qmlativ'], docs={'node_color': '#1f77b4'}) }}
 -- Skyward Qmlativ staff in the common columns, with the row-level rules of DESIGN §7. The
 -- role comes from the IsTeacher / IsCounselor flags through xwalk_staff_roles; the export
 -- carries no state staff id.

@@ -1,4 +1,3 @@
-{{ config(tags=['ascender'], docs={'node_color': '#c0392b'}) }}
 -- Ascender students in the common columns, with the row-level rules of DESIGN §7. Grade EE
 -- (early education) is pre-kindergarten: it maps to PK / -1 through xwalk_grade_levels.
 -- A campus the registry does not list is rejected; a CampusID of the wrong shape is left to

@@ -1,4 +1,3 @@
-{{ config(tags=['eschool'], docs={'node_color': '#d68910'}) }}
 -- eSchool students in the common columns, with the row-level rules of DESIGN §7. Grade
 -- codes (KF = full-day kindergarten = KG) and CURRENT_STATUS (A/I/G) map through seeds.
 with

@@ -1,4 +1,3 @@
-{{ config(tags=['harmony'], docs={'node_color': '#8e44ad'}) }}
 -- Harmony students of the newest term upload in the common columns, with the row-level
 -- rules of DESIGN §7. CampusID arrives as the local id or the TX campus id: both resolve
 -- to the registry's school id.

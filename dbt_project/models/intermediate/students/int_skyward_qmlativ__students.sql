@@ -1,4 +1,3 @@
-{{ config(tags=['skyward_qmlativ'], docs={'node_color': '#1f77b4'}) }}
 -- Skyward Qmlativ students in the common columns, with the row-level rules of DESIGN §7.
 -- Grade (a code) is mapped through xwalk_grade_levels; GradeNumeric must agree with it.
 -- The export carries no graduation year: the on-time one is derived from the grade.
