@@ -25,6 +25,12 @@ grade_levels as (
 
 ),
 
+enrollment_statuses as (
+
+    select * from {{ ref('xwalk_enrollment_statuses') }}
+
+),
+
 joined as (
 
     select
@@ -33,6 +39,7 @@ joined as (
         schools.school_id as registry_school_id,
         grade_levels.grade_level,
         grade_levels.grade_level_number,
+        enrollment_statuses.enrollment_status,
         count(*) over (
             partition by students.district_id, students.student_id
         ) as rows_with_student_id
@@ -47,6 +54,10 @@ joined as (
         on
             students.sis = grade_levels.sis
             and students.grade_level_code = grade_levels.source_code
+    left join enrollment_statuses
+        on
+            students.sis = enrollment_statuses.sis
+            and students.enrollment_status_code = enrollment_statuses.source_code
 
 ),
 
@@ -96,10 +107,7 @@ final as (
         grade_level,
         grade_level_number,
         school_id,
-        case enrollment_status_code
-            when 'A' then 'active'
-            when 'I' then 'inactive'
-        end as enrollment_status,
+        enrollment_status,
         graduation_year,
         counselor_staff_id,
         rejection_reason,
