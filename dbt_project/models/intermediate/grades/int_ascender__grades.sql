@@ -91,7 +91,8 @@ checked as (
                 maps_to('GradeLevel', 'grade_level_code', 'grade_level_when_taken', 'a known grade level'),
             ],
             'unique': [
-                maps_to('FinalGrade', 'final_grade_code', 'letter_grade', 'neither 0-100 nor a known code'),
+                ("final_grade_code is not null and letter_grade is null",
+                    rule_text('FinalGrade', 'final_grade_code', ' is neither 0-100 nor a known code')),
                 within_range('final_grade_number', 'FinalGrade', 0, 100),
                 parses('Cycle1', 'cycle1_text', 'cycle1_grade', 'a number within 0-100',
                     invalid='cycle1_grade < 0 or cycle1_grade > 100'),
