@@ -62,22 +62,26 @@
 
 
 {#
-    entity_select(entity, relation, columns={}): the final select of a per-SIS int model:
-    the entity's common columns (entity_columns) in order, each key (k_*) from its recipe
-    over the same values. `columns` maps a common column to the model's expression for it
-    when the relation does not already carry it under that name (`'term_code':
+    entity_select(entity, relation, rules, columns={}): the final select of a per-SIS int
+    model, one row per row of `relation`: the entity's common columns (entity_columns) in
+    order, each key (k_*) from its recipe over the same values, and rejection_reason from
+    `rules` (the entity's rule set plus the model's own rules; rejection_reason adds the
+    NUL / byte-order-mark rule). `columns` maps a common column to the model's expression
+    for it when the relation does not carry it under that name (`'term_code':
     'mapped_term_code'`, `'request_status': "'requested'"`); none makes it a typed NULL.
 #}
-{% macro entity_select(entity, relation, columns={}) -%}
+{% macro entity_select(entity, relation, rules, columns={}) -%}
     {%- set known = entity_columns(entity) | map(attribute=0) | list -%}
-    {%- for name in columns if name not in known -%}
+    {%- for name in columns if name not in known or name == 'rejection_reason' -%}
         {{ exceptions.raise_compiler_error(
-            "entity_select: '" ~ name ~ "' is not a column of " ~ entity ~ " (entity_columns)") }}
+            "entity_select: '" ~ name ~ "' is not a column of " ~ entity ~ " a model maps (entity_columns)") }}
     {%- endfor -%}
     {%- set selected = [] -%}
     {%- for name, type in entity_columns(entity) -%}
         {%- if name.startswith('k_') -%}
             {%- do selected.append(entity_key(name, expressions=columns) ~ ' as ' ~ name) -%}
+        {%- elif name == 'rejection_reason' -%}
+            {%- do selected.append(rejection_reason(rules) ~ ' as rejection_reason') -%}
         {%- elif name in columns -%}
             {%- do selected.append(
                 ("cast(null as " ~ type ~ ")" if columns[name] is none else columns[name]) ~ ' as ' ~ name) -%}

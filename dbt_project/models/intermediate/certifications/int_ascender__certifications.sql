@@ -37,24 +37,15 @@ joined as (
 
 ),
 
-checked as (
-
-    select
-        *,
-        {{ rejection_reason(certification_rules({
-            'student_id': 'StudentID', 'state_student_id': 'TXUniqueStudentID',
-            'certification_code': 'CertificationCode', 'earned_date': 'DateEarned',
-        }, own={
-            'student': ascender_campus_checks(),
-            'earned_date': [parses('ExamFee', 'exam_fee_text', 'exam_fee', 'a non-negative amount', invalid='exam_fee < 0')],
-        })) }} as rejection_reason
-    from joined
-
-),
-
 final as (
 
-    {{ entity_select('certifications', 'checked') }}
+    {{ entity_select('certifications', 'joined', certification_rules({
+        'student_id': 'StudentID', 'state_student_id': 'TXUniqueStudentID',
+        'certification_code': 'CertificationCode', 'earned_date': 'DateEarned',
+    }, own={
+        'student': ascender_campus_checks(),
+        'earned_date': [parses('ExamFee', 'exam_fee_text', 'exam_fee', 'a non-negative amount', invalid='exam_fee < 0')],
+    })) }}
 
 )
 

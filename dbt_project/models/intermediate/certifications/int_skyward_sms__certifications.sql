@@ -35,21 +35,12 @@ joined as (
 
 ),
 
-checked as (
-
-    select
-        *,
-        {{ rejection_reason(certification_rules({
-            'student_id': 'Other ID', 'state_student_id': 'State ID',
-            'certification_code': 'Certification Code', 'earned_date': 'Date Earned',
-        })) }} as rejection_reason
-    from joined
-
-),
-
 final as (
 
-    {{ entity_select('certifications', 'checked') }}
+    {{ entity_select('certifications', 'joined', certification_rules({
+        'student_id': 'Other ID', 'state_student_id': 'State ID',
+        'certification_code': 'Certification Code', 'earned_date': 'Date Earned',
+    })) }}
 
 )
 

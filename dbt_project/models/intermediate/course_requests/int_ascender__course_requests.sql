@@ -66,31 +66,22 @@ joined as (
 
 ),
 
-checked as (
-
-    select
-        *,
-        {{ rejection_reason(request_rules({
-            'student_id': 'StudentID', 'school_year': 'SchoolYear', 'course_code': 'CourseNbr',
-            'request_type': 'RequestType',
-        }, known_type='P or A', own={
-            'student': ascender_campus_checks(),
-            'request_type': [
-                parses('AltPriority', 'alt_priority_text', 'alt_priority', 'a positive whole number',
-                    show_value=true, invalid='alt_priority < 1'),
-                ("is_alternate and alt_priority_text is null", "'AltPriority is missing on an alternate request'"),
-                maps_to('Semester', 'semester_code', 'mapped_semester_code', 'a known term'),
-                matches_format('ServiceID', 'state_course_code', 'course', show_value=true),
-                unique_key('rows_with_key', 'Student, school year, course and alternate rank'),
-            ],
-        })) }} as rejection_reason
-    from joined
-
-),
-
 final as (
 
-    {{ entity_select('course_requests', 'checked', {'request_status': "'requested'"}) }}
+    {{ entity_select('course_requests', 'joined', request_rules({
+        'student_id': 'StudentID', 'school_year': 'SchoolYear', 'course_code': 'CourseNbr',
+        'request_type': 'RequestType',
+    }, known_type='P or A', own={
+        'student': ascender_campus_checks(),
+        'request_type': [
+            parses('AltPriority', 'alt_priority_text', 'alt_priority', 'a positive whole number',
+                show_value=true, invalid='alt_priority < 1'),
+            ("is_alternate and alt_priority_text is null", "'AltPriority is missing on an alternate request'"),
+            maps_to('Semester', 'semester_code', 'mapped_semester_code', 'a known term'),
+            matches_format('ServiceID', 'state_course_code', 'course', show_value=true),
+            unique_key('rows_with_key', 'Student, school year, course and alternate rank'),
+        ],
+    }), {'request_status': "'requested'"}) }}
 
 )
 

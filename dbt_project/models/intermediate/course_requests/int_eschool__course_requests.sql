@@ -65,33 +65,24 @@ joined as (
 
 ),
 
-checked as (
-
-    select
-        *,
-        {{ rejection_reason(request_rules({
-            'student_id': 'STUDENT_ID', 'school_year': 'SCHOOL_YEAR', 'course_code': 'COURSE',
-            'request_type': 'REQUEST_TYPE',
-        }, own={'request_type': [unique_key('rows_with_key', 'Student, school year and course')]}) + [
-            ("is_alternate and alternate_to_course_code is null", "'An alternate names no ALT_TO_REQUEST'"),
-            ("is_alternate and alternate_to_course_code is not null and primary_course_code is null",
-                rule_text('ALT_TO_REQUEST', 'alternate_to_course_code',
-                    ' is not a primary request of the student for the school year')),
-            ("is_alternate and (alternate_sequence is null or alternate_sequence < 1)",
-                "'ALTERNATE_SEQUENCE of an alternate is not a positive whole number'"),
-            ("not is_alternate and (alternate_to_course_code is not null or alternate_sequence_text is not null)",
-                "'A primary request carries ALT_TO_REQUEST or ALTERNATE_SEQUENCE'"),
-        ]) }} as rejection_reason
-    from joined
-
-),
-
 final as (
 
-    {{ entity_select('course_requests', 'checked', {
-        'request_rank': 'case when is_alternate then alternate_sequence when not is_alternate then 0 end',
-        'request_status': "'requested'",
-    }) }}
+    {{ entity_select('course_requests', 'joined', request_rules({
+        'student_id': 'STUDENT_ID', 'school_year': 'SCHOOL_YEAR', 'course_code': 'COURSE',
+        'request_type': 'REQUEST_TYPE',
+    }, own={'request_type': [unique_key('rows_with_key', 'Student, school year and course')]}) + [
+        ("is_alternate and alternate_to_course_code is null", "'An alternate names no ALT_TO_REQUEST'"),
+        ("is_alternate and alternate_to_course_code is not null and primary_course_code is null",
+            rule_text('ALT_TO_REQUEST', 'alternate_to_course_code',
+                ' is not a primary request of the student for the school year')),
+        ("is_alternate and (alternate_sequence is null or alternate_sequence < 1)",
+            "'ALTERNATE_SEQUENCE of an alternate is not a positive whole number'"),
+        ("not is_alternate and (alternate_to_course_code is not null or alternate_sequence_text is not null)",
+            "'A primary request carries ALT_TO_REQUEST or ALTERNATE_SEQUENCE'"),
+    ], {
+    'request_rank': 'case when is_alternate then alternate_sequence when not is_alternate then 0 end',
+    'request_status': "'requested'",
+}) }}
 
 )
 

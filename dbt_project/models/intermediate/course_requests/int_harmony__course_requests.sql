@@ -67,26 +67,17 @@ joined as (
 
 ),
 
-checked as (
-
-    select
-        *,
-        {{ rejection_reason(harmony_snapshot_checks() + request_rules({
-            'student_id': 'StudentID', 'school_year': 'SchoolYear', 'course_code': 'CourseCode',
-            'request_type': 'RequestType', 'request_status': 'RequestStatus',
-        }, known_type='Primary or Alternate', key_words='Student, school year and course', own={
-            'request_type': [
-                parses('RequestRank', 'request_rank_text', 'request_rank', 'a positive whole number',
-                    invalid='request_rank < 1'),
-            ],
-        })) }} as rejection_reason
-    from joined
-
-),
-
 final as (
 
-    {{ entity_select('course_requests', 'checked') }}
+    {{ entity_select('course_requests', 'joined', harmony_snapshot_checks() + request_rules({
+        'student_id': 'StudentID', 'school_year': 'SchoolYear', 'course_code': 'CourseCode',
+        'request_type': 'RequestType', 'request_status': 'RequestStatus',
+    }, known_type='Primary or Alternate', key_words='Student, school year and course', own={
+        'request_type': [
+            parses('RequestRank', 'request_rank_text', 'request_rank', 'a positive whole number',
+                invalid='request_rank < 1'),
+        ],
+    })) }}
 
 )
 

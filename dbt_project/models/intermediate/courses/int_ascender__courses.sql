@@ -56,22 +56,13 @@ joined as (
 
 ),
 
-checked as (
-
-    select
-        *,
-        {{ rejection_reason(ascender_campus_checks() + course_rules({
-            'school_year': 'SchoolYear', 'course_code': 'CourseNbr', 'course_title': 'CourseTitle',
-            'credits': 'Credits', 'state_course_code': 'ServiceID',
-        }, key_words='Campus, school year and CourseNbr',
-            listed_words='in the year with a different title, credits or service ID')) }} as rejection_reason
-    from joined
-
-),
-
 final as (
 
-    {{ entity_select('courses', 'checked', {
+    {{ entity_select('courses', 'joined', ascender_campus_checks() + course_rules({
+        'school_year': 'SchoolYear', 'course_code': 'CourseNbr', 'course_title': 'CourseTitle',
+        'credits': 'Credits', 'state_course_code': 'ServiceID',
+    }, key_words='Campus, school year and CourseNbr',
+        listed_words='in the year with a different title, credits or service ID'), {
         'is_ap': "substring(state_course_code, 1, 1) = 'A'",
         'is_dual_credit': none,
         'is_cte': "substring(state_course_code, 1, 2) = '13'",

@@ -73,23 +73,14 @@ joined as (
 
 ),
 
-checked as (
-
-    select
-        *,
-        {{ rejection_reason(course_rules({
-            'school_year': 'SCHOOL_YEAR', 'course_code': 'COURSE', 'course_title': 'DESCRIPTION',
-            'credits': 'CREDIT', 'state_course_code': 'STATE_CODE',
-        }, key_words='School year, building and course',
-            listed_words='in the school year with a different description, credit or state code',
-            own={'school_year': [required('school_id', 'BUILDING')]})) }} as rejection_reason
-    from joined
-
-),
-
 final as (
 
-    {{ entity_select('courses', 'checked', {
+    {{ entity_select('courses', 'joined', course_rules({
+        'school_year': 'SCHOOL_YEAR', 'course_code': 'COURSE', 'course_title': 'DESCRIPTION',
+        'credits': 'CREDIT', 'state_course_code': 'STATE_CODE',
+    }, key_words='School year, building and course',
+        listed_words='in the school year with a different description, credit or state code',
+        own={'school_year': [required('school_id', 'BUILDING')]}), {
         'is_ap': none, 'is_dual_credit': none, 'is_cte': none, 'is_honors': none,
     }) }}
 

@@ -80,26 +80,17 @@ flagged as (
 
 ),
 
-checked as (
-
-    select
-        *,
-        {{ rejection_reason(harmony_snapshot_checks() + course_rules({
-            'school_id': 'CampusID', 'course_code': 'CourseCode', 'course_title': 'CourseTitle',
-            'credits': 'Credits', 'state_course_code': 'ServiceID',
-        }, listed_words='with a different title, credits or service id') + [
-            parses('IsAP', 'is_ap_code', 'is_ap', 'Y or N'),
-            parses('IsDualCredit', 'is_dual_credit_code', 'is_dual_credit', 'Y or N'),
-            parses('IsCTE', 'is_cte_code', 'is_cte', 'Y or N'),
-            parses('IsHonors', 'is_honors_code', 'is_honors', 'Y or N'),
-        ]) }} as rejection_reason
-    from flagged
-
-),
-
 final as (
 
-    {{ entity_select('courses', 'checked') }}
+    {{ entity_select('courses', 'flagged', harmony_snapshot_checks() + course_rules({
+        'school_id': 'CampusID', 'course_code': 'CourseCode', 'course_title': 'CourseTitle',
+        'credits': 'Credits', 'state_course_code': 'ServiceID',
+    }, listed_words='with a different title, credits or service id') + [
+        parses('IsAP', 'is_ap_code', 'is_ap', 'Y or N'),
+        parses('IsDualCredit', 'is_dual_credit_code', 'is_dual_credit', 'Y or N'),
+        parses('IsCTE', 'is_cte_code', 'is_cte', 'Y or N'),
+        parses('IsHonors', 'is_honors_code', 'is_honors', 'Y or N'),
+    ]) }}
 
 )
 

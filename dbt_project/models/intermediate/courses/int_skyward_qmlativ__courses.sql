@@ -54,22 +54,13 @@ joined as (
 
 ),
 
-checked as (
-
-    select
-        *,
-        {{ rejection_reason(course_rules({
-            'school_id': 'EntityCode', 'school_year': 'SchoolYear', 'course_code': 'CourseCode',
-            'course_title': 'Description', 'credits': 'EarnedCredits', 'state_course_code': 'StateCourseCode',
-        }, listed_words='in the school year with a different description, credits, state course code or honors flag')
-        + [parses('IsHonors', 'is_honors_text', 'is_honors', 'True or False', show_value=true)]) }} as rejection_reason
-    from joined
-
-),
-
 final as (
 
-    {{ entity_select('courses', 'checked', {'is_ap': none, 'is_dual_credit': none, 'is_cte': none}) }}
+    {{ entity_select('courses', 'joined', course_rules({
+        'school_id': 'EntityCode', 'school_year': 'SchoolYear', 'course_code': 'CourseCode',
+        'course_title': 'Description', 'credits': 'EarnedCredits', 'state_course_code': 'StateCourseCode',
+    }, listed_words='in the school year with a different description, credits, state course code or honors flag')
+    + [parses('IsHonors', 'is_honors_text', 'is_honors', 'True or False', show_value=true)], {'is_ap': none, 'is_dual_credit': none, 'is_cte': none}) }}
 
 )
 

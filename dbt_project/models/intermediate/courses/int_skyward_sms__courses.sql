@@ -45,21 +45,12 @@ joined as (
 
 ),
 
-checked as (
-
-    select
-        *,
-        {{ rejection_reason(course_rules({
-            'school_id': 'Entity ID', 'course_code': 'Course Key', 'course_title': 'Course Description',
-            'credits': 'Credit', 'state_course_code': 'State Course Code',
-        }, listed_words='with a different description, credit or state course code')) }} as rejection_reason
-    from joined
-
-),
-
 final as (
 
-    {{ entity_select('courses', 'checked', {
+    {{ entity_select('courses', 'joined', course_rules({
+        'school_id': 'Entity ID', 'course_code': 'Course Key', 'course_title': 'Course Description',
+        'credits': 'Credit', 'state_course_code': 'State Course Code',
+    }, listed_words='with a different description, credit or state course code'), {
         'is_ap': none, 'is_dual_credit': none, 'is_cte': none, 'is_honors': none,
     }) }}
 

@@ -54,29 +54,20 @@ joined as (
 
 ),
 
-checked as (
-
-    select
-        *,
-        {{ rejection_reason(gpa_rules({
-            'student_id': 'StudentID', 'school_year': 'SchoolYear', 'gpa_type': 'GPAType', 'gpa': 'GPA',
-            'credits': 'CumCredits', 'class_rank': 'ClassRank', 'class_size': 'ClassSize',
-        }, own={
-            'student': ascender_campus_checks(),
-            'gpa': [
-                required('gpa_scale_text', 'GPAScale'),
-                parses('GPAScale', 'gpa_scale_text', 'scale_max', '4, 5, 6 or 100', show_value=true,
-                    invalid='scale_max not in (4, 5, 6, 100)'),
-            ],
-            'credits': [not_negative('credits', 'CumCredits')],
-        }, scale='gpa_scale_text')) }} as rejection_reason
-    from joined
-
-),
-
 final as (
 
-    {{ entity_select('gpa', 'checked', {'term_code': none, 'gpa_scope': "'cumulative'"}) }}
+    {{ entity_select('gpa', 'joined', gpa_rules({
+        'student_id': 'StudentID', 'school_year': 'SchoolYear', 'gpa_type': 'GPAType', 'gpa': 'GPA',
+        'credits': 'CumCredits', 'class_rank': 'ClassRank', 'class_size': 'ClassSize',
+    }, own={
+        'student': ascender_campus_checks(),
+        'gpa': [
+            required('gpa_scale_text', 'GPAScale'),
+            parses('GPAScale', 'gpa_scale_text', 'scale_max', '4, 5, 6 or 100', show_value=true,
+                invalid='scale_max not in (4, 5, 6, 100)'),
+        ],
+        'credits': [not_negative('credits', 'CumCredits')],
+    }, scale='gpa_scale_text'), {'term_code': none, 'gpa_scope': "'cumulative'"}) }}
 
 )
 

@@ -48,21 +48,12 @@ joined as (
 
 ),
 
-checked as (
-
-    select
-        *,
-        {{ rejection_reason(harmony_snapshot_checks() + gpa_rules({
-            'student_id': 'StudentID', 'gpa_type': 'GPAType', 'gpa': 'GPA', 'gpa_scale': 'GPAScale',
-            'credits': 'CreditsEarned', 'class_rank': 'ClassRank', 'class_size': 'ClassSize',
-        }, key_words='Student, term and GPA type')) }} as rejection_reason
-    from joined
-
-),
-
 final as (
 
-    {{ entity_select('gpa', 'checked', {'gpa_scope': "'cumulative'"}) }}
+    {{ entity_select('gpa', 'joined', harmony_snapshot_checks() + gpa_rules({
+        'student_id': 'StudentID', 'gpa_type': 'GPAType', 'gpa': 'GPA', 'gpa_scale': 'GPAScale',
+        'credits': 'CreditsEarned', 'class_rank': 'ClassRank', 'class_size': 'ClassSize',
+    }, key_words='Student, term and GPA type'), {'gpa_scope': "'cumulative'"}) }}
 
 )
 

@@ -53,24 +53,15 @@ joined as (
 
 ),
 
-checked as (
-
-    select
-        *,
-        {{ rejection_reason(gpa_rules({
-            'student_id': 'StudentNumber', 'school_year': 'SchoolYear', 'gpa_type': 'GPAMethod', 'gpa': 'GPA',
-            'credits': 'GPACredits', 'class_rank': 'Rank', 'class_size': 'OutOf',
-        }, known_type='a known GPA method', key_words='Student, school year and GPA method', own={
-            'gpa_type': [("gpa_type is not null and scale_max is null",
-                rule_text('GPAMethod', 'gpa_type_code', ' has no scale in xwalk_gpa_scales'))],
-        })) }} as rejection_reason
-    from joined
-
-),
-
 final as (
 
-    {{ entity_select('gpa', 'checked', {'term_code': none, 'gpa_scope': "'cumulative'", 'school_id': none}) }}
+    {{ entity_select('gpa', 'joined', gpa_rules({
+        'student_id': 'StudentNumber', 'school_year': 'SchoolYear', 'gpa_type': 'GPAMethod', 'gpa': 'GPA',
+        'credits': 'GPACredits', 'class_rank': 'Rank', 'class_size': 'OutOf',
+    }, known_type='a known GPA method', key_words='Student, school year and GPA method', own={
+        'gpa_type': [("gpa_type is not null and scale_max is null",
+            rule_text('GPAMethod', 'gpa_type_code', ' has no scale in xwalk_gpa_scales'))],
+    }), {'term_code': none, 'gpa_scope': "'cumulative'", 'school_id': none}) }}
 
 )
 

@@ -43,21 +43,12 @@ joined as (
 
 ),
 
-checked as (
-
-    select
-        *,
-        {{ rejection_reason(gpa_rules({
-            'student_id': 'Other ID', 'school_year': 'School Year', 'gpa_type': 'GPA Type', 'gpa': 'GPA',
-            'gpa_scale': 'GPA Scale', 'credits': 'Credits', 'class_rank': 'Class Rank', 'class_size': 'Class Size',
-        })) }} as rejection_reason
-    from joined
-
-),
-
 final as (
 
-    {{ entity_select('gpa', 'checked', {'term_code': none, 'gpa_scope': "'cumulative'"}) }}
+    {{ entity_select('gpa', 'joined', gpa_rules({
+        'student_id': 'Other ID', 'school_year': 'School Year', 'gpa_type': 'GPA Type', 'gpa': 'GPA',
+        'gpa_scale': 'GPA Scale', 'credits': 'Credits', 'class_rank': 'Class Rank', 'class_size': 'Class Size',
+    }), {'term_code': none, 'gpa_scope': "'cumulative'"}) }}
 
 )
 

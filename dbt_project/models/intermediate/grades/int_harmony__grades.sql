@@ -87,26 +87,17 @@ joined as (
 
 ),
 
-checked as (
-
-    select
-        *,
-        {{ rejection_reason(harmony_snapshot_checks() + grade_rules({
-            'student_id': 'StudentID', 'school_year': 'SchoolYear', 'course_code': 'CourseCode', 'term': 'GradingPeriod',
-            'credits_attempted': 'CreditsAttempted', 'credits_earned': 'CreditsEarned', 'state_course_code': 'ServiceID',
-        }, key_words='Student, school year, grading period, course and section', own={'unique': [
-            maps_to('GradeLevel', 'grade_level_code', 'grade_level_when_taken', 'a known grade level'),
-            maps_to('LetterGrade', 'letter_grade_code', 'letter_grade', 'a known mark'),
-            parses('NumericGrade', 'numeric_grade_text', 'numeric_grade', 'a number'),
-            within_range('numeric_grade', 'NumericGrade', 0, 100),
-        ]})) }} as rejection_reason
-    from joined
-
-),
-
 final as (
 
-    {{ entity_select('grades', 'checked', {'term_code': 'mapped_term_code', 'is_final': 'is_final_term'}) }}
+    {{ entity_select('grades', 'joined', harmony_snapshot_checks() + grade_rules({
+        'student_id': 'StudentID', 'school_year': 'SchoolYear', 'course_code': 'CourseCode', 'term': 'GradingPeriod',
+        'credits_attempted': 'CreditsAttempted', 'credits_earned': 'CreditsEarned', 'state_course_code': 'ServiceID',
+    }, key_words='Student, school year, grading period, course and section', own={'unique': [
+        maps_to('GradeLevel', 'grade_level_code', 'grade_level_when_taken', 'a known grade level'),
+        maps_to('LetterGrade', 'letter_grade_code', 'letter_grade', 'a known mark'),
+        parses('NumericGrade', 'numeric_grade_text', 'numeric_grade', 'a number'),
+        within_range('numeric_grade', 'NumericGrade', 0, 100),
+    ]}), {'term_code': 'mapped_term_code', 'is_final': 'is_final_term'}) }}
 
 )
 

@@ -102,26 +102,17 @@ joined as (
 
 ),
 
-checked as (
-
-    select
-        *,
-        {{ rejection_reason(grade_rules({
-            'student_id': 'StudentNumber', 'school_year': 'SchoolYear', 'course_code': 'CourseCode', 'term': 'GradingPeriod',
-            'credits_attempted': 'AttemptedCredits', 'credits_earned': 'EarnedCredits',
-        }, key_words='Student, school year, grading period, course and section', known_term='a known grading period', own={'unique': [
-            maps_to('GradeMark', 'grade_mark_code', 'letter_grade', 'a known mark'),
-            within_range('grade_mark_number', 'GradeMark', 0, 100),
-            parses('Percent', 'percent_text', 'percent_grade', 'a number'),
-            within_range('percent_grade', 'Percent', 0, 100),
-        ]})) }} as rejection_reason
-    from joined
-
-),
-
 final as (
 
-    {{ entity_select('grades', 'checked', {
+    {{ entity_select('grades', 'joined', grade_rules({
+        'student_id': 'StudentNumber', 'school_year': 'SchoolYear', 'course_code': 'CourseCode', 'term': 'GradingPeriod',
+        'credits_attempted': 'AttemptedCredits', 'credits_earned': 'EarnedCredits',
+    }, key_words='Student, school year, grading period, course and section', known_term='a known grading period', own={'unique': [
+        maps_to('GradeMark', 'grade_mark_code', 'letter_grade', 'a known mark'),
+        within_range('grade_mark_number', 'GradeMark', 0, 100),
+        parses('Percent', 'percent_text', 'percent_grade', 'a number'),
+        within_range('percent_grade', 'Percent', 0, 100),
+    ]}), {
         'term_code': 'mapped_term_code',
         'numeric_grade': 'coalesce(percent_grade, grade_mark_number)',
         'is_final': 'is_final_term',

@@ -38,21 +38,12 @@ joined as (
 
 -- TXUniqueStaffID is checked with the student format: the TX unique ID system gives staff
 -- and students the same 10-digit IDs.
-checked as (
-
-    select
-        *,
-        {{ rejection_reason(staff_rules({
-            'staff_id': 'EmployeeID', 'last_name': 'LastName', 'first_name': 'FirstName',
-            'state_staff_id': 'TXUniqueStaffID', 'staff_role': 'Role',
-        }, own={'staff': ascender_campus_checks()})) }} as rejection_reason
-    from joined
-
-),
-
 final as (
 
-    {{ entity_select('staff', 'checked') }}
+    {{ entity_select('staff', 'joined', staff_rules({
+        'staff_id': 'EmployeeID', 'last_name': 'LastName', 'first_name': 'FirstName',
+        'state_staff_id': 'TXUniqueStaffID', 'staff_role': 'Role',
+    }, own={'staff': ascender_campus_checks()})) }}
 
 )
 

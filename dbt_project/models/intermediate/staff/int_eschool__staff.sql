@@ -26,26 +26,17 @@ joined as (
 
 ),
 
-checked as (
-
-    select
-        *,
-        {{ rejection_reason(staff_rules({
-            'staff_id': 'STAFF_ID', 'last_name': 'LAST_NAME', 'first_name': 'FIRST_NAME',
-            'school_id': 'BUILDING', 'staff_role': 'IS_TEACHER/IS_COUNSELOR',
-        }, role_required=false, known_role='a known role', own={
-            'school': [("is_teacher_code is null or is_counselor_code is null", "'IS_TEACHER or IS_COUNSELOR is missing'")],
-        }) + [
-            ("active_code is null or active_code not in ('Y', 'N')", "'ACTIVE is not Y or N'"),
-            ("email is not null and email not like '%_@_%._%'", "'EMAIL is not an email address'"),
-        ]) }} as rejection_reason
-    from joined
-
-),
-
 final as (
 
-    {{ entity_select('staff', 'checked') }}
+    {{ entity_select('staff', 'joined', staff_rules({
+        'staff_id': 'STAFF_ID', 'last_name': 'LAST_NAME', 'first_name': 'FIRST_NAME',
+        'school_id': 'BUILDING', 'staff_role': 'IS_TEACHER/IS_COUNSELOR',
+    }, role_required=false, known_role='a known role', own={
+        'school': [("is_teacher_code is null or is_counselor_code is null", "'IS_TEACHER or IS_COUNSELOR is missing'")],
+    }) + [
+        ("active_code is null or active_code not in ('Y', 'N')", "'ACTIVE is not Y or N'"),
+        ("email is not null and email not like '%_@_%._%'", "'EMAIL is not an email address'"),
+    ]) }}
 
 )
 

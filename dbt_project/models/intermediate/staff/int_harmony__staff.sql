@@ -38,20 +38,11 @@ joined as (
 
 ),
 
-checked as (
-
-    select
-        *,
-        {{ rejection_reason(harmony_snapshot_checks() + staff_rules({
-            'staff_id': 'StaffID', 'last_name': 'LastName', 'first_name': 'FirstName', 'staff_role': 'Role',
-        })) }} as rejection_reason
-    from joined
-
-),
-
 final as (
 
-    {{ entity_select('staff', 'checked') }}
+    {{ entity_select('staff', 'joined', harmony_snapshot_checks() + staff_rules({
+        'staff_id': 'StaffID', 'last_name': 'LastName', 'first_name': 'FirstName', 'staff_role': 'Role',
+    })) }}
 
 )
 

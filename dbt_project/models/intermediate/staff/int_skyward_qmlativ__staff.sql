@@ -27,26 +27,17 @@ joined as (
 
 ),
 
-checked as (
-
-    select
-        *,
-        {{ rejection_reason(staff_rules({
-            'staff_id': 'StaffNumber', 'last_name': 'LastName', 'first_name': 'FirstName',
-            'staff_role': 'IsTeacher|IsCounselor',
-        }, role_required=false, known_role='a known role', own={'staff': [
-            ("email is not null and not " ~ regex_matches('email', '^[^@ ]+@[^@ ]+[.][^@ ]+$'),
-                "'Email is not an email address'"),
-            required('is_teacher_text', 'IsTeacher'),
-            required('is_counselor_text', 'IsCounselor'),
-        ]})) }} as rejection_reason
-    from joined
-
-),
-
 final as (
 
-    {{ entity_select('staff', 'checked', {'state_staff_id': none}) }}
+    {{ entity_select('staff', 'joined', staff_rules({
+        'staff_id': 'StaffNumber', 'last_name': 'LastName', 'first_name': 'FirstName',
+        'staff_role': 'IsTeacher|IsCounselor',
+    }, role_required=false, known_role='a known role', own={'staff': [
+        ("email is not null and not " ~ regex_matches('email', '^[^@ ]+@[^@ ]+[.][^@ ]+$'),
+            "'Email is not an email address'"),
+        required('is_teacher_text', 'IsTeacher'),
+        required('is_counselor_text', 'IsCounselor'),
+    ]}), {'state_staff_id': none}) }}
 
 )
 

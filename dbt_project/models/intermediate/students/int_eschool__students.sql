@@ -55,22 +55,13 @@ joined as (
 
 ),
 
-checked as (
-
-    select
-        *,
-        {{ rejection_reason(student_rules({
-            'student_id': 'STUDENT_ID', 'last_name': 'LAST_NAME', 'first_name': 'FIRST_NAME',
-            'school_id': 'BUILDING', 'grade_level': 'GRADE', 'state_student_id': 'STATE_REPORT_ID',
-            'birth_date': 'BIRTHDATE', 'graduation_year': 'GRADUATION_YEAR', 'enrollment_status': 'CURRENT_STATUS',
-        })) }} as rejection_reason
-    from joined
-
-),
-
 final as (
 
-    {{ entity_select('students', 'checked') }}
+    {{ entity_select('students', 'joined', student_rules({
+        'student_id': 'STUDENT_ID', 'last_name': 'LAST_NAME', 'first_name': 'FIRST_NAME',
+        'school_id': 'BUILDING', 'grade_level': 'GRADE', 'state_student_id': 'STATE_REPORT_ID',
+        'birth_date': 'BIRTHDATE', 'graduation_year': 'GRADUATION_YEAR', 'enrollment_status': 'CURRENT_STATUS',
+    })) }}
 
 )
 

@@ -57,28 +57,19 @@ joined as (
 
 ),
 
-checked as (
-
-    select
-        *,
-        {{ rejection_reason(harmony_snapshot_checks() + student_rules({
-            'student_id': 'StudentID', 'last_name': 'LastName', 'first_name': 'FirstName',
-            'grade_level': 'GradeLevel', 'state_student_id': 'StateID', 'birth_date': 'BirthDate',
-            'graduation_year': 'GraduationYear', 'enrollment_status': 'EnrollmentStatus',
-        }, date_format='YYYY-MM-DD', own={
-            'student': [
-                required('campus_id', 'CampusID'),
-                ("campus_id is not null and registry_school_id is null", rule_text('CampusID', 'campus_id',
-                    " is neither the local nor the TX campus id of a school of the district in the registry")),
-            ],
-        })) }} as rejection_reason
-    from joined
-
-),
-
 final as (
 
-    {{ entity_select('students', 'checked') }}
+    {{ entity_select('students', 'joined', harmony_snapshot_checks() + student_rules({
+        'student_id': 'StudentID', 'last_name': 'LastName', 'first_name': 'FirstName',
+        'grade_level': 'GradeLevel', 'state_student_id': 'StateID', 'birth_date': 'BirthDate',
+        'graduation_year': 'GraduationYear', 'enrollment_status': 'EnrollmentStatus',
+    }, date_format='YYYY-MM-DD', own={
+        'student': [
+            required('campus_id', 'CampusID'),
+            ("campus_id is not null and registry_school_id is null", rule_text('CampusID', 'campus_id',
+                " is neither the local nor the TX campus id of a school of the district in the registry")),
+        ],
+    })) }}
 
 )
 

@@ -45,27 +45,18 @@ joined as (
 
 ),
 
-checked as (
-
-    select
-        *,
-        {{ rejection_reason(student_rules({
-            'student_id': 'Other ID', 'last_name': 'Last Name', 'first_name': 'First Name',
-            'school_id': 'Entity ID', 'grade_level': 'Grade', 'state_student_id': 'State ID',
-            'birth_date': 'Birth Date', 'graduation_year': 'Grad Yr',
-        }) + [
-            ("enrollment_status_code not in ('A', 'I')",
-                dbt.concat(["'Status '", "enrollment_status_code", "' is not A or I'"])),
-        ]) }} as rejection_reason
-    from joined
-
-),
-
 final as (
 
-    {{ entity_select('students', 'checked', {
-        'enrollment_status': "case enrollment_status_code when 'A' then 'active' when 'I' then 'inactive' end",
-    }) }}
+    {{ entity_select('students', 'joined', student_rules({
+        'student_id': 'Other ID', 'last_name': 'Last Name', 'first_name': 'First Name',
+        'school_id': 'Entity ID', 'grade_level': 'Grade', 'state_student_id': 'State ID',
+        'birth_date': 'Birth Date', 'graduation_year': 'Grad Yr',
+    }) + [
+        ("enrollment_status_code not in ('A', 'I')",
+            dbt.concat(["'Status '", "enrollment_status_code", "' is not A or I'"])),
+    ], {
+    'enrollment_status': "case enrollment_status_code when 'A' then 'active' when 'I' then 'inactive' end",
+}) }}
 
 )
 
