@@ -1,6 +1,6 @@
 {#
     The joins and counts the row rules read, written once: every per-SIS int model builds
-    its `joined` CTE with these, then `checked` applies its entity's rule set.
+    its `joined` CTE with these; its final entity_select applies the entity's rule set.
 #}
 
 {#
