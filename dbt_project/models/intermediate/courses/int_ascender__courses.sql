@@ -44,7 +44,9 @@ joined as (
         districts.state,
         districts.state_district_id,
         course_listings.distinct_listings,
-        {{ rows_per_key('with_school_year', ['district_id', 'school_id', 'school_year', 'course_code']) }} as rows_with_key
+        {{ rows_per_key('with_school_year', [
+            'district_id', 'school_id', 'school_year', 'course_code',
+        ]) }} as rows_with_key
     from with_school_year
     left join districts
         on with_school_year.district_id = districts.district_id

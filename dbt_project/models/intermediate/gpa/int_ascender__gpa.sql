@@ -45,7 +45,9 @@ joined as (
         gpa_types.gpa_type,
         gpa_types.is_weighted,
         accepted_students.student_id as accepted_student_id,
-        {{ rows_per_key('with_school_year', ['district_id', 'student_id', 'school_year', 'gpa_type_code']) }} as rows_with_key
+        {{ rows_per_key('with_school_year', [
+            'district_id', 'student_id', 'school_year', 'gpa_type_code',
+        ]) }} as rows_with_key
     from with_school_year
     left join districts
         on with_school_year.district_id = districts.district_id

@@ -45,7 +45,9 @@ joined as (
         gpa_types.is_weighted,
         gpa_scales.scale_max,
         accepted_students.student_id as accepted_student_id,
-        {{ rows_per_key('with_school_year', ['district_id', 'student_id', 'school_year', 'gpa_type_code']) }} as rows_with_key
+        {{ rows_per_key('with_school_year', [
+            'district_id', 'student_id', 'school_year', 'gpa_type_code',
+        ]) }} as rows_with_key
     from with_school_year
     {{ xwalk_join('gpa_types', 'with_school_year', 'gpa_type_code') }}
     {{ xwalk_join('gpa_scales', 'with_school_year', 'gpa_type_code') }}

@@ -36,7 +36,9 @@ joined as (
         gpa_types.gpa_type,
         gpa_types.is_weighted,
         accepted_students.student_id as accepted_student_id,
-        {{ rows_per_key('with_school_year', ['district_id', 'student_id', 'school_year', 'gpa_type_code']) }} as rows_with_key
+        {{ rows_per_key('with_school_year', [
+            'district_id', 'student_id', 'school_year', 'gpa_type_code',
+        ]) }} as rows_with_key
     from with_school_year
     {{ xwalk_join('gpa_types', 'with_school_year', 'gpa_type_code') }}
     {{ join_accepted_students('with_school_year') }}

@@ -65,9 +65,9 @@ joined as (
 
 ),
 
+-- graduation_year is the on-time one: the spring of the year the student would finish grade 12
 final as (
 
-    -- on-time graduation: the spring of the year the student would finish grade 12
     {{ entity_select('students', 'joined', student_rules({
         'student_id': 'StudentNumber', 'last_name': 'LastName', 'first_name': 'FirstName',
         'school_id': 'EntityCode', 'grade_level': 'Grade', 'state_student_id': 'StudentTestNumber',
