@@ -70,16 +70,6 @@
 {%- endmacro %}
 
 
-{# A typed relation with no rows: what a SIS that does not send an entity contributes. #}
-{% macro empty_entity(entity) -%}
-    select
-    {%- for name, type in entity_columns(entity) %}
-        cast(null as {{ type }}) as {{ name }}{{ "," if not loop.last }}
-    {%- endfor %}
-    where 1 = 0
-{%- endmacro %}
-
-
 {# Every SIS's int model of one entity, column by column (never `select *`: order-proof). #}
 {% macro union_entity(entity, relations) -%}
     {%- for relation in relations %}

@@ -25,7 +25,7 @@ final as (
 
     select
         k_course,
-        {{ pathways_key('district_id', []) }} as k_district,
+        {{ entity_key('k_district') }} as k_district,
         district_id,
         sis,
         school_year,

@@ -9,7 +9,7 @@ districts as (
 final as (
 
     select
-        {{ pathways_key('district_id', []) }} as k_district,
+        {{ entity_key('k_district') }} as k_district,
         district_id,
         district_name,
         state,

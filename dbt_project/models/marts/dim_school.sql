@@ -22,8 +22,8 @@ grade_levels as (
 final as (
 
     select
-        {{ pathways_key('schools.district_id', ['schools.school_id']) }} as k_school,
-        {{ pathways_key('schools.district_id', []) }} as k_district,
+        {{ entity_key('k_school', relation='schools') }} as k_school,
+        {{ entity_key('k_district', relation='schools') }} as k_district,
         schools.district_id,
         districts.sis,
         schools.school_id,

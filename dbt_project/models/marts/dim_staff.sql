@@ -11,7 +11,7 @@ final as (
 
     select
         k_staff,
-        {{ pathways_key('district_id', []) }} as k_district,
+        {{ entity_key('k_district') }} as k_district,
         k_school,
         district_id,
         sis,

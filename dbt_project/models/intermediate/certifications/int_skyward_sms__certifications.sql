@@ -16,11 +16,7 @@ districts as (
 
 accepted_students as (
 
-    select
-        district_id,
-        student_id
-    from {{ ref('int_skyward_sms__students') }}
-    where rejection_reason is null
+    {{ accepted_students(ref('int_skyward_sms__students')) }}
 
 ),
 
@@ -30,67 +26,21 @@ joined as (
         certifications.*,
         districts.state,
         accepted_students.student_id as accepted_student_id,
-        count(*) over (
-            partition by
-                certifications.district_id,
-                certifications.student_id,
-                certifications.certification_code,
-                certifications.earned_date
-        ) as rows_with_key
+        {{ rows_per_key('certifications', ['district_id', 'student_id', 'certification_code', 'earned_date']) }}
+            as rows_with_key
     from certifications
     left join districts
         on certifications.district_id = districts.district_id
-    left join accepted_students
-        on
-            certifications.district_id = accepted_students.district_id
-            and certifications.student_id = accepted_students.student_id
-
-),
-
-checked as (
-
-    select
-        *,
-        {{ rejection_reason([
-            ("student_id is null", "'Other ID is missing'"),
-            ("student_id is not null and accepted_student_id is null",
-                "'Other ID is not an accepted student of the latest students file'"),
-            ("not " ~ matches_state_format('state_student_id', 'state', 'student'),
-                dbt.concat(["'State ID does not match the '", "state", "' format '",
-                    state_format_label('state', 'student')])),
-            ("certification_code is null", "'Certification Code is missing'"),
-            ("not " ~ matches_state_format('certification_code', 'state', 'certification'),
-                dbt.concat(["'Certification Code '", "certification_code", "' does not match the '", "state",
-                    "' format '", state_format_label('state', 'certification')])),
-            ("earned_date_text is null", "'Date Earned is missing'"),
-            ("earned_date_text is not null and earned_date is null",
-                dbt.concat(["'Date Earned '", "earned_date_text", "' is not a valid MM/DD/YYYY date'"])),
-            ("rows_with_key > 1", "'Student, certification and date earned appear on more than one row'"),
-        ]) }} as rejection_reason
-    from joined
+    {{ join_accepted_students('certifications') }}
 
 ),
 
 final as (
 
-    select
-        {{ pathways_key('district_id', ['student_id', 'certification_code', 'earned_date']) }}
-            as k_student_certification,
-        {{ pathways_key('district_id', ['student_id']) }} as k_student,
-        district_id,
-        sis,
-        student_id,
-        certification_code,
-        certification_name,
-        vendor,
-        result,
-        earned_date,
-        rejection_reason,
-        _dataset,
-        _source_file,
-        _file_sha256,
-        _row_number
-    from checked
+    {{ entity_select('certifications', 'joined', certification_rules({
+        'student_id': 'Other ID', 'state_student_id': 'State ID',
+        'certification_code': 'Certification Code', 'earned_date': 'Date Earned',
+    })) }}
 
 )
 

@@ -18,11 +18,7 @@ request_types as (
 
 accepted_students as (
 
-    select
-        district_id,
-        student_id
-    from {{ ref('int_eschool__students') }}
-    where rejection_reason is null
+    {{ accepted_students(ref('int_eschool__students')) }}
 
 ),
 
@@ -34,10 +30,7 @@ typed as (
         request_types.request_type,
         request_types.is_alternate
     from requests
-    left join request_types
-        on
-            requests.sis = request_types.sis
-            and requests.request_type_code = request_types.source_code
+    {{ xwalk_join('request_types', 'requests', 'request_type_code') }}
 
 ),
 
@@ -59,18 +52,9 @@ joined as (
         typed.*,
         accepted_students.student_id as accepted_student_id,
         primary_requests.course_code as primary_course_code,
-        count(*) over (
-            partition by
-                typed.district_id,
-                typed.student_id,
-                typed.school_year,
-                typed.course_code
-        ) as rows_with_key
+        {{ rows_per_key('typed', ['district_id', 'student_id', 'school_year', 'course_code']) }} as rows_with_key
     from typed
-    left join accepted_students
-        on
-            typed.district_id = accepted_students.district_id
-            and typed.student_id = accepted_students.student_id
+    {{ join_accepted_students('typed') }}
     left join primary_requests
         on
             typed.district_id = primary_requests.district_id
@@ -80,60 +64,24 @@ joined as (
 
 ),
 
-checked as (
-
-    select
-        *,
-        {{ rejection_reason([
-            ("student_id is null", "'STUDENT_ID is missing'"),
-            ("student_id is not null and accepted_student_id is null",
-                "'STUDENT_ID is not an accepted student of the latest students file'"),
-            ("school_year_text is null", "'SCHOOL_YEAR is missing'"),
-            ("school_year_text is not null and school_year is null",
-                dbt.concat(["'SCHOOL_YEAR '", "school_year_text", "' is not a school year'"])),
-            ("course_code is null", "'COURSE is missing'"),
-            ("request_type_code is null", "'REQUEST_TYPE is missing'"),
-            ("request_type_code is not null and request_type is null",
-                dbt.concat(["'REQUEST_TYPE '", "request_type_code", "' is not a known request type'"])),
-            ("rows_with_key > 1", "'Student, school year and course appear on more than one row'"),
-            ("is_alternate and alternate_to_course_code is null",
-                "'An alternate names no ALT_TO_REQUEST'"),
-            ("is_alternate and alternate_to_course_code is not null and primary_course_code is null",
-                dbt.concat(["'ALT_TO_REQUEST '", "alternate_to_course_code",
-                    "' is not a primary request of the student for the school year'"])),
-            ("is_alternate and (alternate_sequence is null or alternate_sequence < 1)",
-                "'ALTERNATE_SEQUENCE of an alternate is not a positive whole number'"),
-            ("not is_alternate and (alternate_to_course_code is not null or alternate_sequence_text is not null)",
-                "'A primary request carries ALT_TO_REQUEST or ALTERNATE_SEQUENCE'"),
-        ]) }} as rejection_reason
-    from joined
-
-),
-
 final as (
 
-    select
-        {{ pathways_key('district_id', ['student_id', 'school_year', 'course_code']) }} as k_course_request,
-        {{ pathways_key('district_id', ['student_id']) }} as k_student,
-        {{ pathways_key('district_id', ['school_year', 'course_code']) }} as k_course,
-        district_id,
-        sis,
-        student_id,
-        school_year,
-        course_code,
-        case
-            when is_alternate then alternate_sequence
-            when not is_alternate then 0
-        end as request_rank,
-        is_alternate,
-        'requested' as request_status,
-        school_id,
-        rejection_reason,
-        _dataset,
-        _source_file,
-        _file_sha256,
-        _row_number
-    from checked
+    {{ entity_select('course_requests', 'joined', request_rules({
+        'student_id': 'STUDENT_ID', 'school_year': 'SCHOOL_YEAR', 'course_code': 'COURSE',
+        'request_type': 'REQUEST_TYPE',
+    }, own={'request_type': [unique_key('rows_with_key', 'Student, school year and course')]}) + [
+        ("is_alternate and alternate_to_course_code is null", "'An alternate names no ALT_TO_REQUEST'"),
+        ("is_alternate and alternate_to_course_code is not null and primary_course_code is null",
+            rule_text('ALT_TO_REQUEST', 'alternate_to_course_code',
+                ' is not a primary request of the student for the school year')),
+        ("is_alternate and (alternate_sequence is null or alternate_sequence < 1)",
+            "'ALTERNATE_SEQUENCE of an alternate is not a positive whole number'"),
+        ("not is_alternate and (alternate_to_course_code is not null or alternate_sequence_text is not null)",
+            "'A primary request carries ALT_TO_REQUEST or ALTERNATE_SEQUENCE'"),
+    ], {
+    'request_rank': 'case when is_alternate then alternate_sequence when not is_alternate then 0 end',
+    'request_status': "'requested'",
+}) }}
 
 )
 

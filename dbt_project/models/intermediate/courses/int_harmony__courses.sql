@@ -24,17 +24,11 @@ schools as (
 -- agrees on title, credits and service id.
 course_listings as (
 
-    select
-        district_id,
-        course_code,
-        count(distinct {{ dbt.concat([
-            "coalesce(course_title, '')", "'|'",
-            "coalesce(cast(credits as " ~ dbt.type_string() ~ "), '')", "'|'",
-            "coalesce(state_course_code, '')",
-        ]) }}) as distinct_listings
-    from courses
-    where course_code is not null
-    group by district_id, course_code
+    {{ distinct_listings(
+        'courses',
+        ['district_id', 'course_code'],
+        ['course_title', 'credits', 'state_course_code'],
+    ) }}
 
 ),
 
@@ -85,52 +79,17 @@ flagged as (
 
 ),
 
-checked as (
-
-    select
-        *,
-        {{ rejection_reason(harmony_snapshot_checks() + [
-            ("campus_id is null", "'CampusID is missing'"),
-            ("course_code is null", "'CourseCode is missing'"),
-            ("distinct_listings > 1",
-                "'CourseCode is listed more than once with a different title, credits or service id'"),
-            ("course_title is null", "'CourseTitle is missing'"),
-            ("credits_text is not null and credits is null", "'Credits is not a number'"),
-            ("credits < 0", "'Credits is negative'"),
-            ("not " ~ matches_state_format('state_course_code', 'state', 'course'),
-                dbt.concat(["'ServiceID '", "state_course_code", "' does not match the '", "state",
-                    "' format '", state_format_label('state', 'course')])),
-            ("is_ap_code is not null and is_ap is null", "'IsAP is not Y or N'"),
-            ("is_dual_credit_code is not null and is_dual_credit is null", "'IsDualCredit is not Y or N'"),
-            ("is_cte_code is not null and is_cte is null", "'IsCTE is not Y or N'"),
-            ("is_honors_code is not null and is_honors is null", "'IsHonors is not Y or N'"),
-        ]) }} as rejection_reason
-    from flagged
-
-),
-
 final as (
 
-    select
-        {{ pathways_key('district_id', ['school_year', 'course_code']) }} as k_course,
-        district_id,
-        sis,
-        school_year,
-        course_code,
-        school_id,
-        course_title,
-        credits,
-        state_course_code,
-        is_ap,
-        is_dual_credit,
-        is_cte,
-        is_honors,
-        rejection_reason,
-        _dataset,
-        _source_file,
-        _file_sha256,
-        _row_number
-    from checked
+    {{ entity_select('courses', 'flagged', harmony_snapshot_checks() + course_rules({
+        'school_id': 'CampusID', 'course_code': 'CourseCode', 'course_title': 'CourseTitle',
+        'credits': 'Credits', 'state_course_code': 'ServiceID',
+    }, listed_words='with a different title, credits or service id') + [
+        parses('IsAP', 'is_ap_code', 'is_ap', 'Y or N'),
+        parses('IsDualCredit', 'is_dual_credit_code', 'is_dual_credit', 'Y or N'),
+        parses('IsCTE', 'is_cte_code', 'is_cte', 'Y or N'),
+        parses('IsHonors', 'is_honors_code', 'is_honors', 'Y or N'),
+    ]) }}
 
 )
 

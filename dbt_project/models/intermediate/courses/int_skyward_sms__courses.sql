@@ -18,17 +18,11 @@ districts as (
 -- agrees on title, credits and state code.
 course_listings as (
 
-    select
-        district_id,
-        course_code,
-        count(distinct {{ dbt.concat([
-            "coalesce(course_title, '')", "'|'",
-            "coalesce(cast(credits as " ~ dbt.type_string() ~ "), '')", "'|'",
-            "coalesce(state_course_code, '')",
-        ]) }}) as distinct_listings
-    from courses
-    where course_code is not null
-    group by district_id, course_code
+    {{ distinct_listings(
+        'courses',
+        ['district_id', 'course_code'],
+        ['course_title', 'credits', 'state_course_code'],
+    ) }}
 
 ),
 
@@ -51,48 +45,14 @@ joined as (
 
 ),
 
-checked as (
-
-    select
-        *,
-        {{ rejection_reason([
-            ("school_id is null", "'Entity ID is missing'"),
-            ("course_code is null", "'Course Key is missing'"),
-            ("distinct_listings > 1",
-                "'Course Key is listed more than once with a different description, credit or state course code'"),
-            ("course_title is null", "'Course Description is missing'"),
-            ("credits_text is not null and credits is null", "'Credit is not a number'"),
-            ("credits < 0", "'Credit is negative'"),
-            ("not " ~ matches_state_format('state_course_code', 'state', 'course'),
-                dbt.concat(["'State Course Code '", "state_course_code", "' does not match the '", "state",
-                    "' format '", state_format_label('state', 'course')])),
-        ]) }} as rejection_reason
-    from joined
-
-),
-
 final as (
 
-    select
-        {{ pathways_key('district_id', ['school_year', 'course_code']) }} as k_course,
-        district_id,
-        sis,
-        school_year,
-        course_code,
-        school_id,
-        course_title,
-        credits,
-        state_course_code,
-        cast(null as boolean) as is_ap,
-        cast(null as boolean) as is_dual_credit,
-        cast(null as boolean) as is_cte,
-        cast(null as boolean) as is_honors,
-        rejection_reason,
-        _dataset,
-        _source_file,
-        _file_sha256,
-        _row_number
-    from checked
+    {{ entity_select('courses', 'joined', course_rules({
+        'school_id': 'Entity ID', 'course_code': 'Course Key', 'course_title': 'Course Description',
+        'credits': 'Credit', 'state_course_code': 'State Course Code',
+    }, listed_words='with a different description, credit or state course code'), {
+        'is_ap': none, 'is_dual_credit': none, 'is_cte': none, 'is_honors': none,
+    }) }}
 
 )
 

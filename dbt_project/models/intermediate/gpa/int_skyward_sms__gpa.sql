@@ -16,11 +16,7 @@ gpa_types as (
 
 accepted_students as (
 
-    select
-        district_id,
-        student_id
-    from {{ ref('int_skyward_sms__students') }}
-    where rejection_reason is null
+    {{ accepted_students(ref('int_skyward_sms__students')) }}
 
 ),
 
@@ -40,84 +36,21 @@ joined as (
         gpa_types.gpa_type,
         gpa_types.is_weighted,
         accepted_students.student_id as accepted_student_id,
-        count(*) over (
-            partition by
-                with_school_year.district_id,
-                with_school_year.student_id,
-                with_school_year.school_year,
-                with_school_year.gpa_type_code
-        ) as rows_with_key
+        {{ rows_per_key('with_school_year', [
+            'district_id', 'student_id', 'school_year', 'gpa_type_code',
+        ]) }} as rows_with_key
     from with_school_year
-    left join gpa_types
-        on
-            with_school_year.sis = gpa_types.sis
-            and with_school_year.gpa_type_code = gpa_types.source_code
-    left join accepted_students
-        on
-            with_school_year.district_id = accepted_students.district_id
-            and with_school_year.student_id = accepted_students.student_id
-
-),
-
-checked as (
-
-    select
-        *,
-        {{ rejection_reason([
-            ("student_id is null", "'Other ID is missing'"),
-            ("student_id is not null and accepted_student_id is null",
-                "'Other ID is not an accepted student of the latest students file'"),
-            ("school_year_text is null", "'School Year is missing'"),
-            ("school_year_text is not null and school_year is null",
-                dbt.concat(["'School Year '", "school_year_text", "' is not a school year'"])),
-            ("gpa_type_code is null", "'GPA Type is missing'"),
-            ("gpa_type_code is not null and gpa_type is null",
-                dbt.concat(["'GPA Type '", "gpa_type_code", "' is not a known GPA type'"])),
-            ("rows_with_key > 1", "'Student, school year and GPA type appear on more than one row'"),
-            ("gpa_text is null", "'GPA is missing'"),
-            ("gpa_text is not null and gpa_value is null", "'GPA is not a number'"),
-            ("gpa_scale_text is null", "'GPA Scale is missing'"),
-            ("gpa_scale_text is not null and (scale_max is null or scale_max <= 0)",
-                "'GPA Scale is not a positive number'"),
-            ("gpa_value < 0 or gpa_value > scale_max",
-                dbt.concat(["'GPA '", "gpa_text", "' is outside its scale 0-'", "gpa_scale_text"])),
-            ("credits_text is not null and credits is null", "'Credits is not a number'"),
-            ("class_rank_text is not null and (class_rank is null or class_rank < 1)",
-                "'Class Rank is not a positive whole number'"),
-            ("class_size_text is not null and (class_size is null or class_size < 1)",
-                "'Class Size is not a positive whole number'"),
-            ("class_rank > class_size", "'Class Rank exceeds Class Size'"),
-        ]) }} as rejection_reason
-    from joined
+    {{ xwalk_join('gpa_types', 'with_school_year', 'gpa_type_code') }}
+    {{ join_accepted_students('with_school_year') }}
 
 ),
 
 final as (
 
-    select
-        {{ pathways_key('district_id', ['student_id', 'school_year', "''", 'gpa_type', "'cumulative'"]) }}
-            as k_student_gpa,
-        {{ pathways_key('district_id', ['student_id']) }} as k_student,
-        district_id,
-        sis,
-        student_id,
-        school_year,
-        cast(null as {{ dbt.type_string() }}) as term_code,
-        gpa_type,
-        is_weighted,
-        'cumulative' as gpa_scope,
-        gpa_value,
-        scale_max,
-        class_rank,
-        class_size,
-        credits,
-        school_id,
-        rejection_reason,
-        _dataset,
-        _source_file,
-        _file_sha256,
-        _row_number
-    from checked
+    {{ entity_select('gpa', 'joined', gpa_rules({
+        'student_id': 'Other ID', 'school_year': 'School Year', 'gpa_type': 'GPA Type', 'gpa': 'GPA',
+        'gpa_scale': 'GPA Scale', 'credits': 'Credits', 'class_rank': 'Class Rank', 'class_size': 'Class Size',
+    }), {'term_code': none, 'gpa_scope': "'cumulative'"}) }}
 
 )
 

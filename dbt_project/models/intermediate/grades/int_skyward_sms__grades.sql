@@ -27,11 +27,7 @@ grade_marks as (
 
 accepted_students as (
 
-    select
-        district_id,
-        student_id
-    from {{ ref('int_skyward_sms__students') }}
-    where rejection_reason is null
+    {{ accepted_students(ref('int_skyward_sms__students')) }}
 
 ),
 
@@ -54,99 +50,34 @@ joined as (
         terms.is_final_term,
         grade_marks.letter_grade,
         accepted_students.student_id as accepted_student_id,
-        count(*) over (
-            partition by
-                with_school_year.district_id,
-                with_school_year.student_id,
-                with_school_year.school_year,
-                with_school_year.term_code,
-                with_school_year.course_code,
-                with_school_year.section_code
-        ) as rows_with_key
+        {{ rows_per_key('with_school_year', [
+            'district_id', 'student_id', 'school_year', 'term_code', 'course_code', 'section_code',
+        ]) }} as rows_with_key
     from with_school_year
     left join districts
         on with_school_year.district_id = districts.district_id
-    left join terms
-        on
-            with_school_year.sis = terms.sis
-            and with_school_year.term_code = terms.source_code
-    left join grade_marks
-        on
-            with_school_year.sis = grade_marks.sis
-            and with_school_year.grade_mark_code = grade_marks.source_code
-    left join accepted_students
-        on
-            with_school_year.district_id = accepted_students.district_id
-            and with_school_year.student_id = accepted_students.student_id
-
-),
-
-checked as (
-
-    select
-        *,
-        {{ rejection_reason([
-            ("student_id is null", "'Other ID is missing'"),
-            ("student_id is not null and accepted_student_id is null",
-                "'Other ID is not an accepted student of the latest students file'"),
-            ("school_year_text is null", "'School Year is missing'"),
-            ("school_year_text is not null and school_year is null",
-                dbt.concat(["'School Year '", "school_year_text", "' is not a school year'"])),
-            ("course_code is null", "'Course Key is missing'"),
-            ("term_code is null", "'Term is missing'"),
-            ("term_code is not null and mapped_term_code is null",
-                dbt.concat(["'Term '", "term_code", "' is not a known term'"])),
-            ("rows_with_key > 1",
-                "'Student, school year, term, course and section appear on more than one row'"),
-            ("grade_mark_code is not null and letter_grade is null",
-                dbt.concat(["'Grade Mark '", "grade_mark_code", "' is not a known mark'"])),
-            ("grade_mark_number < 0 or grade_mark_number > 100", "'Grade Mark is outside 0-100'"),
-            ("percent_text is not null and percent_grade is null", "'Percent is not a number'"),
-            ("percent_grade < 0 or percent_grade > 100", "'Percent is outside 0-100'"),
-            ("credits_attempted_text is not null and credits_attempted is null",
-                "'Credit Attempted is not a number'"),
-            ("credits_earned_text is not null and credits_earned is null", "'Credit Earned is not a number'"),
-            ("credits_attempted < 0 or credits_earned < 0", "'Credits are negative'"),
-            ("credits_earned > credits_attempted",
-                dbt.concat(["'Credit Earned '", "cast(credits_earned as " ~ dbt.type_string() ~ ")",
-                    "' exceeds Credit Attempted '", "cast(credits_attempted as " ~ dbt.type_string() ~ ")"])),
-            ("not " ~ matches_state_format('state_course_code', 'state', 'course'),
-                dbt.concat(["'State Course Code '", "state_course_code", "' does not match the '", "state",
-                    "' format '", state_format_label('state', 'course')])),
-        ]) }} as rejection_reason
-    from joined
+    {{ xwalk_join('terms', 'with_school_year', 'term_code') }}
+    {{ xwalk_join('grade_marks', 'with_school_year', 'grade_mark_code') }}
+    {{ join_accepted_students('with_school_year') }}
 
 ),
 
 final as (
 
-    select
-        {{ pathways_key('district_id', ['student_id', 'school_year', 'term_code', 'course_code', 'section_code']) }}
-            as k_student_grade,
-        {{ pathways_key('district_id', ['student_id']) }} as k_student,
-        {{ pathways_key('district_id', ['school_year', 'course_code']) }} as k_course,
-        district_id,
-        sis,
-        student_id,
-        school_year,
-        mapped_term_code as term_code,
-        term_name,
-        course_code,
-        section_code,
-        school_id,
-        state_course_code,
-        letter_grade,
-        coalesce(percent_grade, grade_mark_number) as numeric_grade,
-        credits_attempted,
-        credits_earned,
-        is_final_term as is_final,
-        cast(null as {{ dbt.type_string() }}) as grade_level_when_taken,
-        rejection_reason,
-        _dataset,
-        _source_file,
-        _file_sha256,
-        _row_number
-    from checked
+    {{ entity_select('grades', 'joined', grade_rules({
+        'student_id': 'Other ID', 'school_year': 'School Year', 'course_code': 'Course Key', 'term': 'Term',
+        'credits_attempted': 'Credit Attempted', 'credits_earned': 'Credit Earned', 'state_course_code': 'State Course Code',
+    }, key_words='Student, school year, term, course and section', own={'unique': [
+        maps_to('Grade Mark', 'grade_mark_code', 'letter_grade', 'a known mark'),
+        within_range('grade_mark_number', 'Grade Mark', 0, 100),
+        parses('Percent', 'percent_text', 'percent_grade', 'a number'),
+        within_range('percent_grade', 'Percent', 0, 100),
+    ]}), {
+        'term_code': 'mapped_term_code',
+        'numeric_grade': 'coalesce(percent_grade, grade_mark_number)',
+        'is_final': 'is_final_term',
+        'grade_level_when_taken': none,
+    }) }}
 
 )
 

@@ -44,9 +44,7 @@ joined as (
         grade_levels.grade_level,
         grade_levels.grade_level_number,
         enrollment_statuses.enrollment_status,
-        count(*) over (
-            partition by students.district_id, students.student_id
-        ) as rows_with_student_id
+        {{ rows_per_key('students', ['district_id', 'student_id']) }} as rows_with_student_id
     from students
     left join districts
         on students.district_id = districts.district_id
@@ -55,77 +53,30 @@ joined as (
         on
             students.district_id = schools.district_id
             and students.school_id = schools.school_id
-    left join grade_levels
-        on
-            students.sis = grade_levels.sis
-            and students.grade_level_code = grade_levels.source_code
-    left join enrollment_statuses
-        on
-            students.sis = enrollment_statuses.sis
-            and students.enrollment_status_code = enrollment_statuses.source_code
+    {{ xwalk_join('grade_levels', 'students', 'grade_level_code') }}
+    {{ xwalk_join('enrollment_statuses', 'students', 'enrollment_status_code') }}
 
 ),
 
-checked as (
-
-    select
-        *,
-        {{ rejection_reason([
-            ("student_id is null", "'StudentID is missing'"),
-            ("student_id is not null and rows_with_student_id > 1", "'StudentID appears on more than one row'"),
-            ("last_name is null", "'LastName is missing'"),
-            ("first_name is null", "'FirstName is missing'"),
-        ] + ascender_campus_checks() + [
-            ("registry_school_id is null and " ~ regex_matches('campus_id_text', '^[0-9]{3}$|^[0-9]{9}$'),
-                dbt.concat(["'CampusID '", "campus_id_text",
-                    "' is not one of the district''s campuses in the registry'"])),
-            ("grade_level_code is null", "'Grade is missing'"),
-            ("grade_level_code is not null and grade_level is null",
-                dbt.concat(["'Grade '", "grade_level_code", "' is not a known grade level'"])),
-            ("not " ~ matches_state_format('state_student_id', 'state', 'student'),
-                dbt.concat(["'TXUniqueStudentID does not match the '", "state", "' format '",
-                    state_format_label('state', 'student')])),
-            ("birth_date_text is not null and birth_date is null", "'DOB is not a valid MM/DD/YYYY date'"),
-            ("entry_date_text is not null and entry_date is null",
-                "'EntryDate is not a valid MM/DD/YYYY date'"),
-            ("withdrawal_date_text is not null and withdrawal_date is null",
-                "'WithdrawalDate is not a valid MM/DD/YYYY date'"),
-            ("withdrawal_date < entry_date", "'WithdrawalDate is before EntryDate'"),
-            ("graduation_year_text is not null and graduation_year is null", "'GradYear is not a year'"),
-            ("enrollment_status_code is null", "'EnrollStatus is missing'"),
-            ("enrollment_status_code is not null and enrollment_status is null",
-                dbt.concat(["'EnrollStatus '", "enrollment_status_code", "' is not a known status'"])),
-        ]) }} as rejection_reason
-    from joined
-
-),
-
+-- The campus rules replace the common school rules: a CampusID of the wrong shape is left
+-- to ascender_campus_checks (one message per problem).
 final as (
 
-    select
-        {{ pathways_key('district_id', ['student_id']) }} as k_student,
-        {{ pathways_key('district_id', ['school_id']) }} as k_school,
-        district_id,
-        sis,
-        student_id,
-        state_student_id,
-        last_name,
-        first_name,
-        middle_name,
-        birth_date,
-        gender,
-        grade_level,
-        grade_level_number,
-        school_id,
-        enrollment_status,
-        graduation_year,
-        cast(null as {{ dbt.type_string() }}) as counselor_staff_id,
-        rejection_reason,
-        _dataset,
-        _source_file,
-        _file_sha256,
-        _row_number
-    from checked
+    {{ entity_select('students', 'joined', student_rules({
+        'student_id': 'StudentID', 'last_name': 'LastName', 'first_name': 'FirstName',
+        'grade_level': 'Grade', 'state_student_id': 'TXUniqueStudentID', 'birth_date': 'DOB',
+        'graduation_year': 'GradYear', 'enrollment_status': 'EnrollStatus',
+    }, own={
+        'student': ascender_campus_checks() + [
+            ("registry_school_id is null and " ~ regex_matches('campus_id_text', '^[0-9]{3}$|^[0-9]{9}$'),
+                rule_text('CampusID', 'campus_id_text', " is not one of the district's campuses in the registry")),
+        ],
+        'birth_date': [
+            parses('EntryDate', 'entry_date_text', 'entry_date', 'a valid MM/DD/YYYY date'),
+            parses('WithdrawalDate', 'withdrawal_date_text', 'withdrawal_date', 'a valid MM/DD/YYYY date'),
+            ("withdrawal_date < entry_date", "'WithdrawalDate is before EntryDate'"),
+        ],
+    }), {'counselor_staff_id': none}) }}
 
 )
 

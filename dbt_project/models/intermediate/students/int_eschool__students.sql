@@ -41,9 +41,7 @@ joined as (
         grade_levels.grade_level,
         grade_levels.grade_level_number,
         enrollment_statuses.enrollment_status,
-        count(*) over (
-            partition by students.district_id, students.student_id
-        ) as rows_with_student_id
+        {{ rows_per_key('students', ['district_id', 'student_id']) }} as rows_with_student_id
     from students
     left join districts
         on students.district_id = districts.district_id
@@ -51,73 +49,18 @@ joined as (
         on
             students.district_id = schools.district_id
             and students.school_id = schools.school_id
-    left join grade_levels
-        on
-            students.sis = grade_levels.sis
-            and students.grade_level_code = grade_levels.source_code
-    left join enrollment_statuses
-        on
-            students.sis = enrollment_statuses.sis
-            and students.enrollment_status_code = enrollment_statuses.source_code
-
-),
-
-checked as (
-
-    select
-        *,
-        {{ rejection_reason([
-            ("student_id is null", "'STUDENT_ID is missing'"),
-            ("student_id is not null and rows_with_student_id > 1", "'STUDENT_ID appears on more than one row'"),
-            ("last_name is null", "'LAST_NAME is missing'"),
-            ("first_name is null", "'FIRST_NAME is missing'"),
-            ("school_id is null", "'BUILDING is missing'"),
-            ("school_id is not null and registry_school_id is null",
-                dbt.concat(["'BUILDING '", "school_id", "' is not one of the district''s schools in the registry'"])),
-            ("grade_level_code is null", "'GRADE is missing'"),
-            ("grade_level_code is not null and grade_level is null",
-                dbt.concat(["'GRADE '", "grade_level_code", "' is not a known grade level'"])),
-            ("not " ~ matches_state_format('state_student_id', 'state', 'student'),
-                dbt.concat(["'STATE_REPORT_ID does not match the '", "state", "' format '",
-                    state_format_label('state', 'student')])),
-            ("birth_date_text is not null and birth_date is null",
-                "'BIRTHDATE is not a valid MM/DD/YYYY date'"),
-            ("graduation_year_text is not null and graduation_year is null",
-                "'GRADUATION_YEAR is not a year'"),
-            ("enrollment_status_code is null", "'CURRENT_STATUS is missing'"),
-            ("enrollment_status_code is not null and enrollment_status is null",
-                dbt.concat(["'CURRENT_STATUS '", "enrollment_status_code", "' is not a known status'"])),
-        ]) }} as rejection_reason
-    from joined
+    {{ xwalk_join('grade_levels', 'students', 'grade_level_code') }}
+    {{ xwalk_join('enrollment_statuses', 'students', 'enrollment_status_code') }}
 
 ),
 
 final as (
 
-    select
-        {{ pathways_key('district_id', ['student_id']) }} as k_student,
-        {{ pathways_key('district_id', ['school_id']) }} as k_school,
-        district_id,
-        sis,
-        student_id,
-        state_student_id,
-        last_name,
-        first_name,
-        middle_name,
-        birth_date,
-        gender,
-        grade_level,
-        grade_level_number,
-        school_id,
-        enrollment_status,
-        graduation_year,
-        counselor_staff_id,
-        rejection_reason,
-        _dataset,
-        _source_file,
-        _file_sha256,
-        _row_number
-    from checked
+    {{ entity_select('students', 'joined', student_rules({
+        'student_id': 'STUDENT_ID', 'last_name': 'LAST_NAME', 'first_name': 'FIRST_NAME',
+        'school_id': 'BUILDING', 'grade_level': 'GRADE', 'state_student_id': 'STATE_REPORT_ID',
+        'birth_date': 'BIRTHDATE', 'graduation_year': 'GRADUATION_YEAR', 'enrollment_status': 'CURRENT_STATUS',
+    })) }}
 
 )
 

@@ -43,9 +43,7 @@ joined as (
         enrollment_statuses.enrollment_status,
         schools.school_id as registry_school_id,
         coalesce(schools.school_id, students.campus_id) as school_id,
-        count(*) over (
-            partition by students.district_id, students.student_id
-        ) as rows_with_student_id
+        {{ rows_per_key('students', ['district_id', 'student_id']) }} as rows_with_student_id
     from students
     left join districts
         on students.district_id = districts.district_id
@@ -53,74 +51,24 @@ joined as (
         on
             students.district_id = schools.district_id
             and (students.campus_id = schools.school_id or students.campus_id = schools.state_school_id)
-    left join grade_levels
-        on
-            students.sis = grade_levels.sis
-            and students.grade_level_code = grade_levels.source_code
-    left join enrollment_statuses
-        on
-            students.sis = enrollment_statuses.sis
-            and students.enrollment_status_code = enrollment_statuses.source_code
-
-),
-
-checked as (
-
-    select
-        *,
-        {{ rejection_reason(harmony_snapshot_checks() + [
-            ("student_id is null", "'StudentID is missing'"),
-            ("student_id is not null and rows_with_student_id > 1", "'StudentID appears on more than one row'"),
-            ("last_name is null", "'LastName is missing'"),
-            ("first_name is null", "'FirstName is missing'"),
-            ("campus_id is null", "'CampusID is missing'"),
-            ("campus_id is not null and registry_school_id is null",
-                dbt.concat(["'CampusID '", "campus_id",
-                    "' is neither the local nor the TX campus id of a school of the district in the registry'"])),
-            ("grade_level_code is null", "'GradeLevel is missing'"),
-            ("grade_level_code is not null and grade_level is null",
-                dbt.concat(["'GradeLevel '", "grade_level_code", "' is not a known grade level'"])),
-            ("not " ~ matches_state_format('state_student_id', 'state', 'student'),
-                dbt.concat(["'StateID does not match the '", "state", "' format '",
-                    state_format_label('state', 'student')])),
-            ("birth_date_text is not null and birth_date is null",
-                "'BirthDate is not a valid YYYY-MM-DD date'"),
-            ("graduation_year_text is not null and graduation_year is null",
-                "'GraduationYear is not a year'"),
-            ("enrollment_status_code is null", "'EnrollmentStatus is missing'"),
-            ("enrollment_status_code is not null and enrollment_status is null",
-                dbt.concat(["'EnrollmentStatus '", "enrollment_status_code", "' is not a known status'"])),
-        ]) }} as rejection_reason
-    from joined
+    {{ xwalk_join('grade_levels', 'students', 'grade_level_code') }}
+    {{ xwalk_join('enrollment_statuses', 'students', 'enrollment_status_code') }}
 
 ),
 
 final as (
 
-    select
-        {{ pathways_key('district_id', ['student_id']) }} as k_student,
-        {{ pathways_key('district_id', ['school_id']) }} as k_school,
-        district_id,
-        sis,
-        student_id,
-        state_student_id,
-        last_name,
-        first_name,
-        middle_name,
-        birth_date,
-        gender,
-        grade_level,
-        grade_level_number,
-        school_id,
-        enrollment_status,
-        graduation_year,
-        counselor_staff_id,
-        rejection_reason,
-        _dataset,
-        _source_file,
-        _file_sha256,
-        _row_number
-    from checked
+    {{ entity_select('students', 'joined', harmony_snapshot_checks() + student_rules({
+        'student_id': 'StudentID', 'last_name': 'LastName', 'first_name': 'FirstName',
+        'grade_level': 'GradeLevel', 'state_student_id': 'StateID', 'birth_date': 'BirthDate',
+        'graduation_year': 'GraduationYear', 'enrollment_status': 'EnrollmentStatus',
+    }, date_format='YYYY-MM-DD', own={
+        'student': [
+            required('campus_id', 'CampusID'),
+            ("campus_id is not null and registry_school_id is null", rule_text('CampusID', 'campus_id',
+                " is neither the local nor the TX campus id of a school of the district in the registry")),
+        ],
+    })) }}
 
 )
 
