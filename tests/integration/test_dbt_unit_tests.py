@@ -1,6 +1,6 @@
 """dbt's own unit tests (the `unit_tests:` of the model YAMLs) on an empty warehouse: the raw
-tables exist (as before the first night), every model is built empty (`dbt run --empty`),
-then `dbt test --select test_type:unit`. Seconds per rule change, no SFTP, no data: the
+tables exist (as before the first night), the seeds are loaded, every model is built empty
+(`dbt run --empty`), then `dbt test --select test_type:unit`. Seconds per rule change, no SFTP, no data: the
 `make check` tier. Every `dbt build` of the SIS nights runs them too."""
 
 from __future__ import annotations
@@ -19,8 +19,9 @@ def empty_warehouse(tmp_path_factory):
     db = tmp_path_factory.mktemp("dbt-unit") / "pathways.duckdb"
     with warehouse.connect(db) as con:
         warehouse.prepare(con, (d for ds in load_declarations().values() for d in ds))
-    built = run_dbt("run", "--empty", db_path=db, quiet=True)
-    assert built.success and not built.errors, built.errors
+    for step in (("seed",), ("run", "--empty")):
+        built = run_dbt(*step, db_path=db, quiet=True)
+        assert built.success and not built.errors, (step, built.errors)
     return db
 
 
