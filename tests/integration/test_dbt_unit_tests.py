@@ -1,6 +1,6 @@
 """dbt's own unit tests (the `unit_tests:` of the model YAMLs) on an empty warehouse: the raw
 tables exist (as before the first night), the seeds are loaded, every model is built empty
-(`dbt run --empty`), then `dbt test --select test_type:unit`. Seconds per rule change, no SFTP, no data: the
+(`dbt run --empty`), then `dbt test --select test_type:unit`. No SFTP, no data: the
 `make check` tier. Every `dbt build` of the SIS nights runs them too."""
 
 from __future__ import annotations
