@@ -144,6 +144,12 @@ def main(argv: list[str] | None = None) -> int:
         str(Path(r["filepath"]).resolve().relative_to(REPO)): r["violations"]
         for r in json.loads(report.read_text())
     }
+    for model, violations in sorted(results.items()):
+        if violations:
+            print(f"== [{model}] FAIL")
+        for v in violations:
+            line, col = v.get("start_line_no", "?"), v.get("start_line_pos", "?")
+            print(f"L:{line:>4} | P:{col:>4} | {v.get('code', '?')} | {v.get('description', '')}")
     for model in todo:
         if model in results and not results[model]:
             cache[model] = keys[model]
