@@ -3,7 +3,10 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test lint unit integration nightly docs benchmark clean
+.PHONY: demo test check lint lint-all unit integration nightly docs benchmark clean
+
+# the SIS `make check` plays end to end (tests/integration/test_<sis>_night.py)
+CHECK_SIS ?= skyward_qmlativ
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -14,15 +17,23 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 demo: $(VENV)/.installed          ## synthetic districts over SFTP -> DuckDB -> dbt build -> docs
 	$(BIN)/pathways demo
 
-test: lint $(VENV)/.installed     ## lint (ruff + sqlfluff) and the whole pytest suite
+test: lint-all $(VENV)/.installed ## what CI runs: lint of everything, then the whole pytest suite
 	$(BIN)/pytest
 
-lint: $(VENV)/.installed
-	$(BIN)/ruff check ingest tests
+check: lint $(VENV)/.installed    ## the edit-test loop: lint, unit tests, dbt unit tests, one SIS end to end
+	$(BIN)/pytest -m "not (integration or e2e or fuzz)"
+	$(BIN)/pytest tests/integration/test_$(CHECK_SIS)_night.py
+
+lint: $(VENV)/.installed          ## ruff; sqlfluff on the models changed since main (tools/lint_sql.py)
+	$(BIN)/ruff check ingest tests tools
+	$(BIN)/python tools/lint_sql.py
+
+lint-all: $(VENV)/.installed      ## ruff; sqlfluff on every model (same rules, no cache)
+	$(BIN)/ruff check ingest tests tools
 	$(BIN)/sqlfluff lint dbt_project/models --processes 2
 
 unit: $(VENV)/.installed
-	$(BIN)/pytest tests/unit
+	$(BIN)/pytest -m unit
 
 integration: $(VENV)/.installed
 	$(BIN)/pytest tests/integration
@@ -37,4 +48,4 @@ benchmark: $(VENV)/.installed     ## 1,000,000-row grades file: ingest vs DuckDB
 	$(BIN)/pathways benchmark --rows 1000000
 
 clean:
-	rm -rf .pathways dbt_project/target dbt_project/logs
+	rm -rf .pathways dbt_project/target dbt_project/logs .lint-cache

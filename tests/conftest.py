@@ -1,10 +1,20 @@
 """Shared test setup: every test runs against its own work dir and DuckDB file."""
 
 import os
+from pathlib import Path
 
 import pytest
 
 from ingest.paths import REPO_ROOT
+
+UNIT = Path(__file__).parent / "unit"
+
+
+def pytest_collection_modifyitems(items):
+    """Every test under tests/unit is the `unit` tier (pyproject.toml lists the markers)."""
+    for item in items:
+        if UNIT in Path(item.fspath).parents:
+            item.add_marker(pytest.mark.unit)
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -1,6 +1,7 @@
 """Ascender end to end: the synthetic district's seven pipe-separated exports on a real SFTP
 server on 127.0.0.1 (OpenSSH sshd when installed), ingest into the real DuckDB file, dbt
-build, assertions on the marts.
+build, assertions on the marts. The nights are played once per test session, together with
+the other SIS's, against one warehouse (tests/integration/conftest.py).
 
   night 1  a clean Windows-1252 night      -> every generated row is in the marts
   night 2  the same night re-exported as UTF-8 (new bytes, same data)
@@ -15,16 +16,13 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from ingest.demo import serve_districts, write_night
-from ingest.night import NightReport, collect_counts, ingest_districts, run_night
-from ingest.registry import load_registry
+from ingest.night import NightReport
 from ingest.simulation.generators import generate_district
-from ingest.transform import run_dbt
 
 pytestmark = pytest.mark.integration
 
+SIS = "ascender"
 STUDENTS = 100  # small enough for CI, large enough for every code path
-NIGHT = date(2026, 11, 27)
 DATASETS = {"students", "teachers", "courses", "requests", "grades", "gpa", "ibc"}
 
 
@@ -37,41 +35,39 @@ def _statuses(report: NightReport) -> dict[tuple[str, str], str]:
     return {(n.district.id, f.entry["dataset"]): f.status for n in report.nights for f in n.files}
 
 
-def _reexport_as_utf8(district, folder: Path) -> None:
+def _reexport_as_utf8(district, folder: Path, night: date) -> None:
     """Night 2: the service center switched the export to UTF-8 (same data, new bytes)."""
     for old in folder.glob("*"):
         old.unlink()
-    generate_district(district, folder, night=NIGHT, students=STUDENTS, encoding="utf-8")
+    generate_district(district, folder, night=night, students=STUDENTS, encoding="utf-8")
+
+
+def after_night(number: int, seen: dict) -> None:
+    seen[f"names{number}"] = _names(seen["db"])
+    if number == 1:
+        seen["ascii1"] = {
+            p.name: p.read_bytes().isascii() for g in seen["generated"].values() for p in g.paths
+        }
+
+
+def send_night(number: int, seen: dict) -> list:
+    if number != 2:
+        return []
+    for d in seen["districts"]:
+        _reexport_as_utf8(d, seen["generated"][d.id].folder, seen["night_date"])
+    return seen["districts"]
 
 
 @pytest.fixture(scope="module")
-def nights(tmp_path_factory):
-    work = tmp_path_factory.mktemp("ascender")
-    db = work / "pathways.duckdb"
-    districts = [d for d in load_registry() if d.sis == "ascender"]
-    root = work / "sftp"
-    generated = write_night(districts, root, NIGHT, students=STUDENTS)
-    seen: dict = {"db": db, "districts": districts, "generated": generated}
-    with serve_districts(districts, root, work / "servers") as servers:
-        seen["server_kinds"] = {s.kind for s in servers.values()}
-        seen["night1"] = run_night(districts, db_path=db, all_districts=districts, docs=False)
-        seen["names1"] = _names(db)
-        seen["ascii1"] = {
-            p.name: p.read_bytes().isascii() for g in generated.values() for p in g.paths
-        }
-
-        for d in districts:
-            _reexport_as_utf8(d, generated[d.id].folder)
-        second = NightReport()
-        ingest_districts(districts, db, second, districts)
-        second.build = run_dbt("build", db_path=db)
-        collect_counts(second, db, [d.id for d in districts])
-        seen["night2"], seen["names2"] = second, _names(db)
-    return seen
+def nights(demo_nights):
+    """The nights above, played with every other selected SIS's (tests/integration/conftest.py)."""
+    return demo_nights[SIS]
 
 
 def _names(db: Path) -> set[tuple[str, str]]:
-    return set(_query(db, "select first_name, last_name from marts.dim_student"))
+    return set(
+        _query(db, "select first_name, last_name from marts.dim_student where sis = 'ascender'")
+    )
 
 
 def test_served_by_openssh_when_installed(nights):
@@ -179,7 +175,8 @@ def test_alternate_requests_carry_their_rank(nights):
     assert _query(
         nights["db"],
         "select distinct school_year, count(*) filter (where k_course not in "
-        "(select k_course from marts.dim_course)) from marts.fct_course_request group by all",
+        "(select k_course from marts.dim_course)) from marts.fct_course_request "
+        "where sis = 'ascender' group by all",
     ) == [(2028, 0)]
 
 

@@ -1,6 +1,8 @@
 """Harmony end to end: a district's SFTP folder holding two term folders (the previous and
 the current term's upload), a real SFTP server on 127.0.0.1 (OpenSSH sshd when installed),
-ingest into the real DuckDB file, dbt build, assertions on the marts.
+ingest into the real DuckDB file, dbt build, assertions on the marts. The nights are played
+once per test session, together with the other SIS's, against one warehouse
+(tests/integration/conftest.py).
 
   night 1  both term folders are new      -> every file loads; the marts hold the newest term
   night 2  the same folders, sent again   -> every file is a duplicate, nothing changes
@@ -8,21 +10,19 @@ ingest into the real DuckDB file, dbt build, assertions on the marts.
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from ingest.demo import serve_districts, write_night
-from ingest.night import NightReport, collect_counts, ingest_districts, run_night
-from ingest.registry import load_registry
-from ingest.transform import run_dbt
+from ingest.night import NightReport
 
 pytestmark = pytest.mark.integration
 
+SIS = "harmony"
 STUDENTS = 100
-NIGHT = date(2026, 11, 27)  # fall: the previous term is 2026_S2, the current 2027_S1
+# the night (tests/integration/conftest.py) is 2026-11-27, in the fall: the previous term is
+# 2026_S2, the current 2027_S1
 PREVIOUS, CURRENT = "2026_S2", "2027_S1"
 DATASETS = ("students", "teachers", "courses", "course_requests", "grades", "gpa")
 
@@ -42,24 +42,15 @@ def _ids(path: Path) -> set[str]:
     return {line.split(",")[2] for line in lines if line}
 
 
-@pytest.fixture(scope="module")
-def nights(tmp_path_factory):
-    work = tmp_path_factory.mktemp("harmony")
-    db = work / "pathways.duckdb"
-    districts = [d for d in load_registry() if d.sis == "harmony"]
-    root = work / "sftp"
-    generated = write_night(districts, root, NIGHT, students=STUDENTS)
-    seen: dict = {"db": db, "districts": districts, "generated": generated}
-    with serve_districts(districts, root, work / "servers") as servers:
-        seen["server_kinds"] = {s.kind for s in servers.values()}
-        seen["night1"] = run_night(districts, db_path=db, all_districts=districts, docs=False)
+def send_night(number: int, seen: dict) -> list:
+    # night 2: the server still holds both folders: nothing is new
+    return seen["districts"] if number == 2 else []
 
-        second = NightReport()  # the server still holds both folders: nothing is new
-        ingest_districts(districts, db, second, districts)
-        second.build = run_dbt("build", db_path=db)
-        collect_counts(second, db, [d.id for d in districts])
-        seen["night2"] = second
-    return seen
+
+@pytest.fixture(scope="module")
+def nights(demo_nights):
+    """The nights above, played with every other selected SIS's (tests/integration/conftest.py)."""
+    return demo_nights[SIS]
 
 
 def test_served_by_openssh_when_installed(nights):
@@ -101,7 +92,7 @@ def test_staging_reads_the_newest_term_folder(nights):
         nights["db"],
         "select distinct snapshot_term, snapshot_date from staging.stg_harmony__students",
     )
-    assert terms == [(CURRENT, NIGHT)]
+    assert terms == [(CURRENT, nights["night_date"])]
     summary = _query(
         nights["db"],
         "select file_name, is_in_use from validation.load_summary "

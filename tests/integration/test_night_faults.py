@@ -62,6 +62,8 @@ FAULTS = (
 )
 MARTS = ("dim_student", "fct_student_grade", "fct_student_gpa", "dim_course")
 
+pytestmark = pytest.mark.integration
+
 
 def _registry(tmp: Path) -> Path:
     template = next(

@@ -1,7 +1,9 @@
 """Skyward SMS end to end: synthetic districts on a real SFTP server on 127.0.0.1 (OpenSSH
 sshd when installed), ingest into the real DuckDB file, dbt build, assertions on the marts.
 
-The module plays three nights against one warehouse and records what each left behind:
+The nights are played once per test session, together with the other SIS's, against one
+warehouse (tests/integration/conftest.py); this module says what Skyward SMS sends each night
+and records what each left behind:
   night 1  a clean night                          -> every generated row is in the marts
   night 2  the same files sent again              -> duplicates, nothing changes
   night 3  broken files (header, truncation, one bad row, a missing file)
@@ -13,22 +15,19 @@ from __future__ import annotations
 
 import io
 from contextlib import redirect_stderr, redirect_stdout
-from datetime import date
 from pathlib import Path
 
 import duckdb
 import pytest
 
 from ingest.cli import main
-from ingest.demo import serve_districts, write_night
-from ingest.night import NightReport, collect_counts, ingest_districts, run_night
-from ingest.registry import load_registry
-from ingest.transform import run_dbt
+from ingest.night import NightReport
 
 pytestmark = pytest.mark.integration
 
+SIS = "skyward_sms"
 STUDENTS = 80  # per district: small enough for CI, large enough for every code path
-NIGHT = date(2026, 11, 27)
+DOCS = True  # night 1 generates the docs site
 
 
 def _query(db: Path, sql: str, *params):
@@ -72,47 +71,42 @@ def _break_night(folder: Path) -> None:
         crosswalk.unlink()  # not sent tonight
 
 
+def after_night(number: int, seen: dict) -> None:
+    if number in (1, 2):
+        seen[f"raw{number}"] = _raw_counts(seen["db"])
+
+
+def send_night(number: int, seen: dict) -> list:
+    if number == 2:  # the same files, still on the servers, are sent again
+        return seen["districts"]
+    if number == 3:
+        tx = next(d for d in seen["districts"] if d.state == "TX")
+        _break_night(seen["generated"][tx.id].folder)
+        seen["tx"] = tx
+        return [tx]
+    return []
+
+
+def after_all(seen: dict) -> None:
+    """Night 4: the bookkeeping itself is corrupt (a manifest status nobody knows), which an
+    error-severity test catches: `pathways nightly` must fail and name it."""
+    db, tx = seen["db"], seen["tx"]
+    with duckdb.connect(str(db)) as con:
+        con.execute(
+            "insert into pathways_meta.file_manifest (district_id, sis, dataset, "
+            "received_at, status) values (?, 'skyward_sms', 'students', now(), 'lost')",
+            [tx.id],
+        )
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        seen["nightly_exit"] = main(["--db", str(db), "nightly", "--district", tx.id])
+    seen["nightly_stdout"], seen["nightly_stderr"] = out.getvalue(), err.getvalue()
+
+
 @pytest.fixture(scope="module")
-def nights(tmp_path_factory):
-    work = tmp_path_factory.mktemp("skyward-sms")
-    db = work / "pathways.duckdb"
-    districts = [d for d in load_registry() if d.sis == "skyward_sms"]
-    root = work / "sftp"
-    generated = write_night(districts, root, NIGHT, students=STUDENTS)
-    seen: dict = {"db": db, "districts": districts, "generated": generated}
-    with serve_districts(districts, root, work / "servers") as servers:
-        seen["server_kinds"] = {s.kind for s in servers.values()}
-        first = run_night(districts, db_path=db, all_districts=districts, docs=True)
-        seen["night1"] = first
-        seen["raw1"] = _raw_counts(db)
-
-        second = NightReport()
-        ingest_districts(districts, db, second, districts)
-        second.build = run_dbt("build", db_path=db)
-        collect_counts(second, db, [d.id for d in districts])
-        seen["night2"], seen["raw2"] = second, _raw_counts(db)
-
-        tx = next(d for d in districts if d.state == "TX")
-        _break_night(generated[tx.id].folder)
-        third = NightReport()
-        ingest_districts([tx], db, third, districts)
-        third.build = run_dbt("build", db_path=db)
-        collect_counts(third, db, [d.id for d in districts])
-        seen["night3"], seen["tx"] = third, tx
-
-        # night 4: the bookkeeping itself is corrupt (a manifest status nobody knows), which
-        # an error-severity test catches: `pathways nightly` must fail and name it
-        with duckdb.connect(str(db)) as con:
-            con.execute(
-                "insert into pathways_meta.file_manifest (district_id, sis, dataset, "
-                "received_at, status) values (?, 'skyward_sms', 'students', now(), 'lost')",
-                [tx.id],
-            )
-        out, err = io.StringIO(), io.StringIO()
-        with redirect_stdout(out), redirect_stderr(err):
-            seen["nightly_exit"] = main(["--db", str(db), "nightly", "--district", tx.id])
-        seen["nightly_stdout"], seen["nightly_stderr"] = out.getvalue(), err.getvalue()
-    return seen
+def nights(demo_nights):
+    """The nights above, played with every other selected SIS's (tests/integration/conftest.py)."""
+    return demo_nights[SIS]
 
 
 def test_served_by_openssh_when_installed(nights):
