@@ -23,11 +23,6 @@ def _select(districts: list[District], wanted: list[str] | None) -> list[Distric
     return [known[w] for w in wanted]
 
 
-def _locked(err) -> int:
-    print(f"NOT RUN: {err}", file=sys.stderr)
-    return 75  # EX_TEMPFAIL: try again later
-
-
 def _print_failures(report) -> None:
     failures = report.failures()
     if failures:
@@ -36,15 +31,9 @@ def _print_failures(report) -> None:
 
 def cmd_nightly(args) -> int:
     from ingest.night import format_report, run_night
-    from ingest.runs import RunLocked
 
     districts = load_registry(args.registry)
-    try:
-        report = run_night(
-            _select(districts, args.district), all_districts=districts, wait=args.wait
-        )
-    except RunLocked as err:
-        return _locked(err)
+    report = run_night(_select(districts, args.district), all_districts=districts, wait=args.wait)
     print(format_report(report))
     _print_failures(report)
     return 1 if report.failed else 0
@@ -52,17 +41,12 @@ def cmd_nightly(args) -> int:
 
 def cmd_ingest(args) -> int:
     from ingest.night import NightReport, format_report, ingest_districts
-    from ingest.runs import RunLocked, exclusive_run
+    from ingest.runs import exclusive_run
 
     districts = load_registry(args.registry)
     report = NightReport()
-    try:
-        with exclusive_run("ingest", wait=args.wait) as run:
-            ingest_districts(
-                _select(districts, args.district), duckdb_path(), report, districts, run
-            )
-    except RunLocked as err:
-        return _locked(err)
+    with exclusive_run("ingest", wait=args.wait) as run:
+        ingest_districts(_select(districts, args.district), duckdb_path(), report, districts, run)
     print(format_report(report))
     failures = [f for f in report.failures() if f.startswith("district ")]
     if failures:
@@ -71,14 +55,11 @@ def cmd_ingest(args) -> int:
 
 
 def _dbt_step(args, *dbt_args: str) -> int:
-    from ingest.runs import RunLocked, exclusive_run
+    from ingest.runs import exclusive_run
     from ingest.transform import run_dbt
 
-    try:
-        with exclusive_run(dbt_args[0], wait=args.wait):
-            run = run_dbt(*dbt_args)
-    except RunLocked as err:
-        return _locked(err)
+    with exclusive_run(dbt_args[0], wait=args.wait):
+        run = run_dbt(*dbt_args)
     for r in run.errors:
         print(
             f"{r.status.upper()} {r.resource_type} {r.name}: {r.message.strip()}", file=sys.stderr
@@ -100,13 +81,11 @@ def cmd_docs(args) -> int:
 
 def cmd_release(args) -> int:
     from ingest.admin import AdminError, release_file
-    from ingest.runs import RunLocked, exclusive_run
+    from ingest.runs import exclusive_run
 
     try:
         with exclusive_run("release", wait=args.wait):
             done = release_file(duckdb_path(), args.district, args.file, args.note)
-    except RunLocked as err:
-        return _locked(err)
     except AdminError as err:
         print(err, file=sys.stderr)
         return 2
@@ -119,7 +98,7 @@ def cmd_release(args) -> int:
 
 def cmd_purge(args) -> int:
     from ingest.admin import purge_district
-    from ingest.runs import RunLocked, exclusive_run
+    from ingest.runs import exclusive_run
 
     if not args.yes:
         print(
@@ -128,11 +107,8 @@ def cmd_purge(args) -> int:
             file=sys.stderr,
         )
         return 2
-    try:
-        with exclusive_run("purge", wait=args.wait):
-            deleted = purge_district(duckdb_path(), args.district)
-    except RunLocked as err:
-        return _locked(err)
+    with exclusive_run("purge", wait=args.wait):
+        deleted = purge_district(duckdb_path(), args.district)
     for table, rows in deleted.items():
         print(f"  {table:<50} {rows:>9,} rows deleted")
     print(f"{args.district}: purged ({sum(deleted.values()):,} rows); the database was rewritten")
@@ -255,7 +231,13 @@ def main(argv: list[str] | None = None) -> int:
     owner_only()  # whatever the umask: warehouse, work and scratch files are owner-only
     if args.db:
         os.environ["PATHWAYS_DUCKDB_PATH"] = str(args.db.resolve())
-    return args.func(args)
+    from ingest.runs import RunLocked
+
+    try:
+        return args.func(args)
+    except RunLocked as err:  # every writing command holds the run lock
+        print(f"NOT RUN: {err}", file=sys.stderr)
+        return 75  # EX_TEMPFAIL: try again later
 
 
 if __name__ == "__main__":
