@@ -94,26 +94,40 @@ def _query(table: dict, where: str) -> PowerQuery:
     unknown = set(spec) - QUERY_KEYS
     missing = {"name", "from", "columns", "order_by"} - set(spec)
     if unknown or missing:
-        raise DeclarationError(f"{name}: meta.query unknown keys {sorted(unknown)}, missing {sorted(missing)}")
+        raise DeclarationError(
+            f"{name}: meta.query unknown keys {sorted(unknown)}, missing {sorted(missing)}"
+        )
     query = PowerQuery(
         dataset=table["name"],
         name=spec["name"],
         from_table=spec["from"],
         columns=tuple(Column(c["field"], c["alias"]) for c in spec["columns"]),
         order_by=tuple(spec["order_by"]),
-        args=tuple(Arg(a["name"], a["type"], a["column"], bool(a.get("required"))) for a in spec.get("args") or ()),
+        args=tuple(
+            Arg(a["name"], a["type"], a["column"], bool(a.get("required")))
+            for a in spec.get("args") or ()
+        ),
         joins=tuple(
-            Join(j["table"], tuple((left, right) for left, right in j["on"])) for j in spec.get("joins") or ()
+            Join(j["table"], tuple((left, right) for left, right in j["on"]))
+            for j in spec.get("joins") or ()
         ),
         flattened=bool(spec.get("flattened", False)),
     )
     if not QUERY_NAME.match(query.name):
-        raise DeclarationError(f"{name}: query name {query.name!r} is not com.pathways.sis.<dataset>")
-    bad = [f for f in query.fields_read if not FIELD.match(f) or f.split(".")[0] not in query.tables]
+        raise DeclarationError(
+            f"{name}: query name {query.name!r} is not com.pathways.sis.<dataset>"
+        )
+    bad = [
+        f for f in query.fields_read if not FIELD.match(f) or f.split(".")[0] not in query.tables
+    ]
     if bad:
-        raise DeclarationError(f"{name}: fields {bad} are not TABLE.FIELD of the query's tables {query.tables}")
+        raise DeclarationError(
+            f"{name}: fields {bad} are not TABLE.FIELD of the query's tables {query.tables}"
+        )
     aliases = query.raw_columns
-    clashes = sorted({a for a in aliases if aliases.count(a) > 1 or not re.fullmatch(r"[a-z][a-z0-9_]*", a)})
+    clashes = sorted(
+        {a for a in aliases if aliases.count(a) > 1 or not re.fullmatch(r"[a-z][a-z0-9_]*", a)}
+    )
     if clashes:
         raise DeclarationError(f"{name}: aliases {clashes} repeat or are not lower snake_case")
     nested = [c.nested_key for c in query.columns]
