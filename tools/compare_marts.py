@@ -117,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
             parser.error(f"{path}: no such DuckDB file")
     lines, differ = compare(args.old, args.new, set(args.ignore), args.schema)
     print("\n".join(lines))
-    print("marts differ" if differ else "marts identical")
+    print(f"{args.schema} differ" if differ else f"{args.schema} identical")
     return 1 if differ else 0
 
 

@@ -21,7 +21,6 @@
     for courses, `listed` (the attributes every listing of a course must agree on).
 #}
 {% macro rule_lookups() -%}
-    {%- set terms = 'xwalk_terms' -%}
     {{ return({
         'students': {
             'lookups': ['districts', 'schools', 'grade_levels', 'enrollment_statuses'],
@@ -54,7 +53,7 @@
                     {'request_type': 'request_type', 'is_alternate': 'is_alternate'}),
                 'request_statuses': ('xwalk_request_statuses', 'request_status_code',
                     {'request_status': 'request_status'}),
-                'terms': (terms, 'semester_code', {'term_code': 'mapped_semester_code'}),
+                'terms': ('xwalk_terms', 'semester_code', {'term_code': 'mapped_semester_code'}),
             },
             'count': ('rows_with_key', ['district_id', 'student_id', 'school_year', 'course_code']),
             'school_year': true,
@@ -62,7 +61,7 @@
         'grades': {
             'lookups': ['districts', 'terms', 'grade_marks', 'accepted_students'],
             'crosswalks': {
-                'terms': (terms, 'term_code',
+                'terms': ('xwalk_terms', 'term_code',
                     {'term_code': 'mapped_term_code', 'term_name': 'term_name', 'is_final_term': 'is_final_term'}),
                 'grade_marks': ('xwalk_grade_marks', 'grade_mark_code', {'letter_grade': 'letter_grade'}),
                 'grade_levels': ('xwalk_grade_levels', 'grade_level_code', {'grade_level': 'grade_level_when_taken'}),
@@ -77,7 +76,7 @@
             'crosswalks': {
                 'gpa_types': ('xwalk_gpa_types', 'gpa_type_code', {'gpa_type': 'gpa_type', 'is_weighted': 'is_weighted'}),
                 'gpa_scales': ('xwalk_gpa_scales', 'gpa_type_code', {'scale_max': 'scale_max'}),
-                'terms': (terms, 'run_term_code', {'term_code': 'term_code'}),
+                'terms': ('xwalk_terms', 'run_term_code', {'term_code': 'term_code'}),
             },
             'count': ('rows_with_key', ['district_id', 'student_id', 'school_year', 'gpa_type_code']),
             'school_year': true,
@@ -117,6 +116,7 @@
     {%- set key = default_key if key is none else key -%}
     {%- set school_year = spec.school_year if school_year is none else school_year -%}
     {%- set listed = spec.get('listed') if listed is none else listed -%}
+    {%- set listing_key = on.get('course_listings', ['district_id', 'school_year', 'course_code']) -%}
     {%- set rows = 'with_school_year' if school_year else relation -%}
     {%- set selected = [rows ~ '.*'] + columns -%}
     {%- set joins = [] -%}
@@ -142,7 +142,6 @@
                 ~ '.district_id = accepted_students.district_id\n            and ' ~ rows
                 ~ '.student_id = accepted_students.student_id') -%}
         {%- elif name == 'course_listings' -%}
-            {%- set listing_key = on.get('course_listings', ['district_id', 'school_year', 'course_code']) -%}
             {%- do selected.append('course_listings.distinct_listings') -%}
             {%- set conditions = [] -%}
             {%- for column in listing_key -%}
@@ -151,7 +150,7 @@
             {%- do joins.append('left join course_listings\n        on\n            '
                 ~ conditions | join('\n            and ')) -%}
         {%- else -%}
-            {%- set seed, code, mapped = spec.crosswalks[name] -%}
+            {%- set code, mapped = spec.crosswalks[name][1:] -%}
             {%- for column, alias in mapped.items() -%}
                 {%- do selected.append(name ~ '.' ~ column ~ (' as ' ~ alias if alias != column else '')) -%}
             {%- endfor -%}
@@ -161,6 +160,7 @@
     {%- if key -%}
         {%- do selected.append(rows_per_key(rows, key) ~ ' as ' ~ count_name) -%}
     {%- endif -%}
+-- the standard context of the rules: rule_context ({{ entity }}), macros/rules/row_context.sql
     {%- if school_year %}
 with_school_year as (
 
@@ -170,7 +170,7 @@ with_school_year as (
     from {{ relation }}
 
 ),
-{%- endif %}
+{% endif %}
     {%- for name in lookups %}
 {{ name }} as (
 {% if name == 'districts' %}
@@ -184,12 +184,12 @@ with_school_year as (
     from {{ ref('int_' ~ sis ~ '__students') }}
     where rejection_reason is null
 {% elif name == 'course_listings' %}
-    {{ distinct_listings(rows, on.get('course_listings', ['district_id', 'school_year', 'course_code']), listed) }}
+    {{ distinct_listings(rows, listing_key, listed) }}
 {% else %}
     select * from {{ ref(spec.crosswalks[name][0]) }}
 {% endif %}
 ),
-{%- endfor %}
+{% endfor %}
 joined as (
 
     select

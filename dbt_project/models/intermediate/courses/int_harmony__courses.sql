@@ -15,26 +15,15 @@ courses as (
     school_year=false, key=[], columns=['snapshot_school_year as school_year']) }},
 
 -- Flags are Y/N (Yes/No, True/False and 1/0 are read too); anything else is rejected.
+{%- set yes, no = ['Y', 'YES', 'TRUE', '1'], ['N', 'NO', 'FALSE', '0'] %}
 flagged as (
 
     select
         *,
-        case
-            when is_ap_code in ('Y', 'YES', 'TRUE', '1') then true
-            when is_ap_code in ('N', 'NO', 'FALSE', '0') then false
-        end as is_ap,
-        case
-            when is_dual_credit_code in ('Y', 'YES', 'TRUE', '1') then true
-            when is_dual_credit_code in ('N', 'NO', 'FALSE', '0') then false
-        end as is_dual_credit,
-        case
-            when is_cte_code in ('Y', 'YES', 'TRUE', '1') then true
-            when is_cte_code in ('N', 'NO', 'FALSE', '0') then false
-        end as is_cte,
-        case
-            when is_honors_code in ('Y', 'YES', 'TRUE', '1') then true
-            when is_honors_code in ('N', 'NO', 'FALSE', '0') then false
-        end as is_honors
+        {{ parse_boolean('is_ap_code', yes, no) }} as is_ap,
+        {{ parse_boolean('is_dual_credit_code', yes, no) }} as is_dual_credit,
+        {{ parse_boolean('is_cte_code', yes, no) }} as is_cte,
+        {{ parse_boolean('is_honors_code', yes, no) }} as is_honors
     from joined
 
 ),
