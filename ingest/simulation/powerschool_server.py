@@ -103,7 +103,7 @@ class RequestLog:
     method: str
     path: str  # without the query string
     page: int | None  # the page asked for (query requests), else None
-    status: int  # the status sent (a dropped answer logs 200 with fault "drop")
+    status: int  # the status in the headers sent (a dropped answer logs it with fault "drop")
     fault: str | None = None  # the fault applied to this request
 
 
@@ -499,7 +499,7 @@ class _Handler(BaseHTTPRequestHandler):
             status, answer, headers = reply.status, reply.body, reply.headers
         kind = fault.kind if fault else None
         try:
-            if fault and fault.kind == "drop" and status == 200:
+            if fault and fault.kind == "drop":
                 self._send(status, answer, headers, drop=True)
             else:
                 self._send(status, answer, headers)
