@@ -289,7 +289,10 @@ class PowerSchoolEmulator:
 
     @property
     def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        if self._server is None:
+            raise RuntimeError("the emulator is not started")
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
 
     # ------------------------------------------------------------------ tokens and faults
 
@@ -503,7 +506,7 @@ class _Handler(BaseHTTPRequestHandler):
                 self._send(status, answer, headers, drop=True)
             else:
                 self._send(status, answer, headers)
-        except (ConnectionError, TimeoutError, OSError):
+        except OSError:
             self.close_connection = True  # the client went away (a stalled answer timed out)
         self.emu._log(RequestLog(method, path, page, status, kind))
 
