@@ -159,6 +159,18 @@ def cmd_demo(args) -> int:
     return 1 if report.failed or mismatches else 0
 
 
+def cmd_powerschool_plugin(args) -> int:
+    from ingest.powerschool.plugin import query_file_name, requested_fields, write_plugin_zip
+    from ingest.powerschool.queries import load_queries
+
+    queries = load_queries()
+    out = write_plugin_zip(Path(args.out), queries)
+    print(f"wrote {out}: plugin.xml ({len(requested_fields(queries))} fields requested, ViewOnly)")
+    for query in queries.values():
+        print(f"  {query_file_name(query)}  ({len(query.columns)} columns)")
+    return 0
+
+
 def cmd_benchmark(args) -> int:
     from ingest.benchmark import run_benchmark
 
@@ -226,6 +238,13 @@ def main(argv: list[str] | None = None) -> int:
     bench = add("benchmark", cmd_benchmark, "ingest time of a big grades file vs DuckDB read_csv")
     bench.add_argument("--rows", type=int, default=1_000_000)
     bench.add_argument("--scratch", help="folder for the benchmark files (default: a temp dir)")
+
+    plugin = sub.add_parser(
+        "powerschool-plugin",
+        help="write the PowerSchool plugin zip (plugin.xml and the PowerQueries) to upload",
+    )
+    plugin.set_defaults(func=cmd_powerschool_plugin)
+    plugin.add_argument("--out", required=True, help="the zip file to write")
 
     args = parser.parse_args(argv)
     owner_only()  # whatever the umask: warehouse, work and scratch files are owner-only
