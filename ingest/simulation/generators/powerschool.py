@@ -192,6 +192,8 @@ def _staff_records(district: District, rng: random.Random) -> list[Record]:
     people += [(first_school, "0"), (first_school, "3"), (district.schools[-1].school_id, "4")]
     # 5-digit teacher numbers, many with leading zeros
     numbers = sorted(rng.sample(range(100, 100_000), len(people)))
+    if numbers[0] >= 10_000:  # at least one leading zero on every night
+        numbers[0] %= 10_000
     inactive = set(rng.sample(range(len(people)), min(2, len(people))))
     records = []
     for n, ((school_id, role), number) in enumerate(zip(people, numbers, strict=True)):
