@@ -105,7 +105,8 @@ class PowerSchoolAuth(OAuth2ClientCredentials):
             seconds = float(str(raw).strip())
         except ValueError:
             seconds = float(self.default_token_expiration)
-        return int(max(seconds - min(settings.TOKEN_EXPIRY_MARGIN, seconds / 10), 0))
+        renewed = int(seconds - min(settings.TOKEN_EXPIRY_MARGIN, seconds / 10))
+        return max(renewed, 1 if seconds >= 1 else 0)
 
     def obtain_token(self) -> None:
         try:
