@@ -43,6 +43,7 @@ from ingest.warehouse import GoodFile
 
 SCHEMA = "raw_powerschool"
 STAYS = "nothing of it was loaded and yesterday's data stays"
+IF_IT_REPEATS = "if it repeats, ask the district's PowerSchool administrator to check"
 
 
 def _setting_name(district: District, key: str) -> str:
@@ -174,7 +175,7 @@ def _fetch(
         result = getattr(err, "result", None)
         problem = f"{err}"
         if "plugin" not in problem:  # else the fix is the plugin's, not time's
-            problem += "; it is read again on the next run"
+            problem += f"; it is read again on the next run ({IF_IT_REPEATS} its server's load)"
         result_ok = False
     except Exception as err:  # a bug or a library surprise: this dataset only
         problem = (
@@ -185,7 +186,11 @@ def _fetch(
     else:
         result_ok = problem is None
         if problem:
-            problem = f"{query.name}: {problem}; it is read again on the next run"
+            problem = (
+                f"{query.name}: {problem}; it is read again on the next run ({IF_IT_REPEATS} "
+                "whether the data changes while Pathways reads it, and that the installed "
+                "plugin is the current one)"
+            )
     entry = _entry(
         district,
         query,

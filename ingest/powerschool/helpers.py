@@ -112,12 +112,13 @@ class PowerSchoolAuth(OAuth2ClientCredentials):
         try:
             super().obtain_token()
         except HTTPError as err:
-            status = err.response.status_code if err.response is not None else "no"
-            raise PowerSchoolAuthError(
+            status = err.response.status_code if err.response is not None else 0
+            refused = PowerSchoolAuthError if status in (400, 401, 403) else PowerSchoolError
+            raise refused(
                 f"the token request ({self.access_token_url}) was refused with HTTP {status}"
             ) from None
-        except RequestException as err:
-            raise PowerSchoolAuthError(
+        except RequestException as err:  # after dlt's retries: the server is not there
+            raise PowerSchoolError(
                 f"the token request ({self.access_token_url}) failed ({type(err).__name__})"
             ) from None
         except ValueError:  # no JSON

@@ -224,6 +224,17 @@ def test_a_missing_secret_names_the_setting(district, db, monkeypatch):
         ingest(district, db)
 
 
+def test_a_server_that_is_down_fails_the_district_within_its_retries(district, db, monkeypatch):
+    monkeypatch.setenv(PREFIX + "BASE_URL", "http://127.0.0.1:9")  # nothing listens there
+    started = time.monotonic()
+    with pytest.raises(TransferError) as failed:
+        ingest(district, db)
+    assert time.monotonic() - started < float(FAST["DATASET_SECONDS"]) + 2
+    message = str(failed.value)
+    assert f"district {DISTRICT_ID}: PowerSchool at http://127.0.0.1:9/" in message
+    assert "unreachable" in message and "yesterday's data stays" in message
+
+
 def test_expired_tokens_are_renewed(district, records, plugin, db, monkeypatch):
     # tokens live one second: pages wait for a renewal, and every token issued before the
     # night is expired by the server
