@@ -89,20 +89,21 @@ def _xml(root: ET.Element, cdata: str | None = None) -> bytes:
 
 
 def plugin_xml(queries: Mapping[str, PowerQuery], version: str | None = None) -> bytes:
-    ET.register_namespace("", NAMESPACE)
-    ns = f"{{{NAMESPACE}}}"
+    # the default namespace as a plain attribute: children inherit it, and ElementTree's
+    # process-wide prefix registry stays untouched
     root = ET.Element(
-        f"{ns}plugin",
+        "plugin",
         {
+            "xmlns": NAMESPACE,
             "name": PLUGIN_NAME,
             "version": version or plugin_version(),
             "description": PLUGIN_DESCRIPTION,
         },
     )
-    ET.SubElement(root, f"{ns}oauth")
-    access = ET.SubElement(root, f"{ns}access_request")
+    ET.SubElement(root, "oauth")
+    access = ET.SubElement(root, "access_request")
     for table, field in requested_fields(queries):
-        ET.SubElement(access, f"{ns}field", {"table": table, "field": field, "access": ACCESS})
+        ET.SubElement(access, "field", {"table": table, "field": field, "access": ACCESS})
     # `<oauth></oauth>`, the pair PowerSchool's documentation shows (same element as <oauth/>)
     return _xml(root).replace(b"<oauth />", b"<oauth></oauth>", 1)
 

@@ -103,7 +103,7 @@ class RequestLog:
     method: str
     path: str  # without the query string
     page: int | None  # the page asked for (query requests), else None
-    status: int  # the status sent (a dropped answer logs 200 with fault "drop")
+    status: int  # the status in the headers sent (a dropped answer logs it with fault "drop")
     fault: str | None = None  # the fault applied to this request
 
 
@@ -289,7 +289,10 @@ class PowerSchoolEmulator:
 
     @property
     def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        if self._server is None:
+            raise RuntimeError("the emulator is not started")
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
 
     # ------------------------------------------------------------------ tokens and faults
 
@@ -499,11 +502,11 @@ class _Handler(BaseHTTPRequestHandler):
             status, answer, headers = reply.status, reply.body, reply.headers
         kind = fault.kind if fault else None
         try:
-            if fault and fault.kind == "drop" and status == 200:
+            if fault and fault.kind == "drop":
                 self._send(status, answer, headers, drop=True)
             else:
                 self._send(status, answer, headers)
-        except (ConnectionError, TimeoutError, OSError):
+        except OSError:
             self.close_connection = True  # the client went away (a stalled answer timed out)
         self.emu._log(RequestLog(method, path, page, status, kind))
 
