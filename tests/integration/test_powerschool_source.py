@@ -10,6 +10,7 @@ dataset may take are shortened through dlt's configuration (`SOURCES__POWERSCHOO
 from __future__ import annotations
 
 import json
+import os
 import time
 from contextlib import contextmanager
 from dataclasses import replace
@@ -21,6 +22,7 @@ import duckdb
 import pytest
 
 from ingest import warehouse
+from ingest.demo import serve_districts, write_night
 from ingest.night import NightReport, ingest_districts
 from ingest.pipeline import ingest_district
 from ingest.powerschool import powerschool
@@ -393,3 +395,24 @@ def test_the_dlt_source_loads_on_its_own(records, plugin, tmp_path, monkeypatch)
         for dataset in ("staff", "gpa"):
             n = con.execute(f"select count(*) from raw_powerschool.{dataset}").fetchone()[0]
             assert n == len(records[QUERIES[dataset].name])
+
+
+# --- the demo's and the shared night's wiring ----------------------------------------------
+
+
+def test_the_demo_serves_the_district_through_an_emulator(district, tmp_path, db, monkeypatch):
+    """write_night + serve_districts (the demo, tests/integration/conftest.py): the records
+    written for the night are served by an emulator with a generated client secret handed
+    over by environment; the night's ingest loads every dataset."""
+    monkeypatch.delenv(PREFIX + "CLIENT_SECRET")
+    generated = write_night([district], tmp_path / "sftp", NIGHT, students=15)
+    with serve_districts([district], tmp_path / "sftp", tmp_path / "servers") as servers:
+        assert servers[DISTRICT_ID].kind == "powerschool-emulator"
+        report = NightReport()
+        ingest_districts([district], db, report)
+    assert PREFIX + "CLIENT_SECRET" not in os.environ  # handed over for the duration only
+    assert not report.district_errors
+    (night,) = report.nights
+    entries = by_dataset(night)
+    assert {e["status"] for e in entries.values()} == {"loaded"}
+    assert {d: e["rows_loaded"] for d, e in entries.items()} == generated[DISTRICT_ID].rows
