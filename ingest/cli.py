@@ -141,8 +141,11 @@ def cmd_demo(args) -> int:
     demo_dir = work_dir() / "demo"
     generated = write_night(districts, demo_dir / "sftp", args.night, args.students)
     with serve_districts(districts, demo_dir / "sftp", demo_dir / "servers") as servers:
-        kinds = {s.kind for s in servers.values()}
-        print(f"serving {len(servers)} demo districts over SFTP on 127.0.0.1 ({', '.join(kinds)})")
+        kinds = sorted({s.kind for s in servers.values()})
+        print(
+            f"serving {len(servers)} demo districts on 127.0.0.1 (SFTP or the PowerSchool API: "
+            f"{', '.join(kinds)})"
+        )
         report = run_night(districts, all_districts=districts, wait=args.wait)
     print(format_report(report))
     _print_failures(report)
@@ -216,7 +219,7 @@ def main(argv: list[str] | None = None) -> int:
     add("docs", cmd_docs, "dbt docs generate (dbt_project/target/index.html)")
     for name, func, text in (
         ("generate", cmd_generate, "write synthetic district files"),
-        ("demo", cmd_demo, "synthetic districts over SFTP, end to end"),
+        ("demo", cmd_demo, "synthetic districts over SFTP and the PowerSchool API, end to end"),
     ):
         p = add(name, func, text, districts=(name == "generate"))
         p.add_argument(

@@ -2,23 +2,45 @@
 
 Each demo district gets its own SFTP server (the same server the tests use: OpenSSH sshd
 when installed, else in-process paramiko) with a generated client key and a pinned host key.
-The registry's transfer settings are overridden through the environment, exactly as an
-operator would override them (DISTRICTS__<ID>__TRANSFER__<KEY>).
+A PowerSchool district (transfer method `powerschool_api`) gets its own PowerSchool emulator
+instead, serving the plugin zip the project generates and the night's synthetic records
+(written next to the other districts' files as `records.json`), with a generated client
+secret. The registry's transfer settings are overridden through the environment, exactly as
+an operator would override them (DISTRICTS__<ID>__TRANSFER__<KEY>).
 """
 
 from __future__ import annotations
 
+import json
 import os
+import secrets
 import shutil
 from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from ingest.registry import District
+from ingest.registry import API_TRANSFER, District
 from ingest.simulation.generators import GeneratedDistrict, generate_district
 from ingest.simulation.sftp_server import SftpServer, generate_client_key, start_sftp_server
+
+API_RECORDS = "records.json"  # a PowerSchool district's night: query name -> records
+
+
+@dataclass
+class ApiServer:
+    """A PowerSchool emulator serving one demo district (`kind` like SftpServer's)."""
+
+    emulator: Any  # ingest.simulation.powerschool_server.PowerSchoolEmulator
+    client_secret: str
+    kind: str = "powerschool-emulator"
+
+    @property
+    def base_url(self) -> str:
+        return self.emulator.base_url
 
 
 def write_night(
@@ -27,6 +49,9 @@ def write_night(
     """Synthetic files for each district into root/<district>/<remote_folder>/."""
     out = {}
     for d in districts:
+        if d.transfer_method == API_TRANSFER:
+            out[d.id] = write_api_night(d, root / d.id, night, students)
+            continue
         folder = root / d.id / str(d.transfer.get("remote_folder", "outbound"))
         for old in folder.glob("*"):
             if old.is_dir():  # a term folder (Harmony)
@@ -39,6 +64,45 @@ def write_night(
         for path in out[d.id].paths:
             os.utime(path, (sent, sent))
     return out
+
+
+def write_api_night(
+    district: District, folder: Path, night: date, students: int | None = None
+) -> GeneratedDistrict:
+    """A PowerSchool district's night: the records its PowerQueries return, as JSON."""
+    from ingest.powerschool.queries import load_queries
+    from ingest.simulation.generators.powerschool import api_records
+
+    built = api_records(district, night, students=students)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / API_RECORDS
+    path.write_text(json.dumps(built.records, ensure_ascii=False), encoding="utf-8")
+    datasets = {q.name: q.dataset for q in load_queries().values()}
+    rows = {datasets.get(name, name): len(records) for name, records in built.records.items()}
+    return GeneratedDistrict(
+        district.id, folder, {}, rows, dict(built.expected_marts), paths=[path]
+    )
+
+
+@contextmanager
+def serve_api_district(district: District, folder: Path, work: Path) -> Iterator[ApiServer]:
+    """A PowerSchool emulator for the district, serving the plugin zip the project generates
+    and the records of folder/records.json, with a generated client secret."""
+    from ingest.powerschool.plugin import write_plugin_zip
+    from ingest.simulation.powerschool_server import PowerSchoolEmulator
+
+    work.mkdir(parents=True, exist_ok=True)
+    plugin = write_plugin_zip(work / f"plugin-{district.id}.zip")
+    records = json.loads((folder / API_RECORDS).read_text(encoding="utf-8"))
+    secret = secrets.token_urlsafe(24)
+    emulator = PowerSchoolEmulator(plugin, records, str(district.transfer["client_id"]), secret)
+    with emulator:
+        yield ApiServer(emulator, secret)
+
+
+def api_env(district: District, server: ApiServer) -> dict[str, str]:
+    prefix = f"DISTRICTS__{district.id.upper()}__TRANSFER__"
+    return {prefix + "BASE_URL": server.base_url, prefix + "CLIENT_SECRET": server.client_secret}
 
 
 def transfer_env(
@@ -58,24 +122,36 @@ def transfer_env(
 def serve_districts(
     districts: Sequence[District], root: Path, work: Path, *, prefer_openssh: bool = True
 ) -> Iterator[dict[str, SftpServer]]:
-    """Start one SFTP server per district over root/<district>/ and point the district's
-    transfer settings at it for the duration."""
+    """Start one SFTP server per district over root/<district>/ (a PowerSchool emulator for
+    a `powerschool_api` district) and point the district's transfer settings at it for the
+    duration."""
     work.mkdir(parents=True, exist_ok=True)
     key_file = work / "client_ed25519"
     public_key = generate_client_key(key_file)
     known_hosts = work / "known_hosts"
-    servers: dict[str, SftpServer] = {}
+    servers: dict[str, SftpServer | ApiServer] = {}
     saved = dict(os.environ)
     with ExitStack() as stack:
         for d in districts:
+            if d.transfer_method == API_TRANSFER:
+                servers[d.id] = stack.enter_context(
+                    serve_api_district(d, root / d.id, work / f"api-{d.id}")
+                )
+                continue
             server = start_sftp_server(
                 root / d.id, work / f"sshd-{d.id}", public_key, prefer_openssh=prefer_openssh
             )
             stack.callback(server.stop)
             servers[d.id] = server
-        known_hosts.write_text("".join(s.host_key_line + "\n" for s in servers.values()))
+        known_hosts.write_text(
+            "".join(s.host_key_line + "\n" for s in servers.values() if isinstance(s, SftpServer))
+        )
         for d in districts:
-            os.environ.update(transfer_env(d, servers[d.id], key_file, known_hosts))
+            server = servers[d.id]
+            if isinstance(server, ApiServer):
+                os.environ.update(api_env(d, server))
+            else:
+                os.environ.update(transfer_env(d, server, key_file, known_hosts))
         try:
             yield servers
         finally:

@@ -41,7 +41,7 @@ from ingest.readers import (
     scan_bytes,
     to_utf8,
 )
-from ingest.registry import District
+from ingest.registry import API_TRANSFER, District
 from ingest.runs import scratch_root
 from ingest.transfer import RemoteFile, TransferError, open_source, transfer_setting
 from ingest.warehouse import GoodFile, order_key
@@ -125,6 +125,10 @@ def ingest_district(
     run_id: str | None = None,
 ) -> DistrictNight:
     db_path = db_path or duckdb_path()
+    if district.transfer_method == API_TRANSFER:  # no files: its own path
+        from ingest.api_pipeline import ingest_api_district
+
+        return ingest_api_district(district, db_path=db_path, keep_loads=keep_loads, run_id=run_id)
     declarations = declarations if declarations is not None else load_declarations()
     decls = [
         d.for_variant(district.export_variant)
@@ -390,10 +394,9 @@ def _check_file(
     entry.update(status="pending")
 
 
-def _load(district: District, db_path: Path, outcomes: list[FileOutcome]) -> str | None:
-    """One dlt load for the district's night: a resource per dataset, Arrow tables in. A file
-    whose parse fails is marked on its outcome and the others load; a failed load marks every
-    file. Returns the load id (None when nothing reached the warehouse)."""
+def district_pipeline(district: District, db_path: Path, schema: str) -> dlt.Pipeline:
+    """The district's dlt pipeline into `schema` of the warehouse, with no package left
+    pending from a killed night."""
     # .dlt/config.toml makes Arrow rows carry _dlt_load_id and deletes completed packages
     # (plaintext student data) from dlt's working folder.
     pipeline = dlt.pipeline(
@@ -403,13 +406,21 @@ def _load(district: District, db_path: Path, outcomes: list[FileOutcome]) -> str
         destination=dlt.destinations.duckdb(
             DuckDbCredentials(str(db_path), global_config={"preserve_insertion_order": False})
         ),
-        dataset_name=outcomes[0].decl.schema,
+        dataset_name=schema,
         pipelines_dir=str(work_dir() / "dlt"),
     )
     if pipeline.has_pending_data:
         # a killed night's package: no manifest entry would account for its rows, which
         # purge_old_loads would delete again; drop it (it is plaintext student data)
         pipeline.drop_pending_packages()
+    return pipeline
+
+
+def _load(district: District, db_path: Path, outcomes: list[FileOutcome]) -> str | None:
+    """One dlt load for the district's night: a resource per dataset, Arrow tables in. A file
+    whose parse fails is marked on its outcome and the others load; a failed load marks every
+    file. Returns the load id (None when nothing reached the warehouse)."""
+    pipeline = district_pipeline(district, db_path, outcomes[0].decl.schema)
     loaded_at = datetime.now(UTC)
     resources = []
     for dataset in dict.fromkeys(o.decl.dataset for o in outcomes):

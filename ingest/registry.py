@@ -10,7 +10,8 @@ import yaml
 from ingest.paths import DEFAULT_REGISTRY
 
 STATUSES = ("onboarding", "live", "paused")
-TRANSFER_METHODS = ("sftp", "local")
+API_TRANSFER = "powerschool_api"  # pulled through the PowerSchool API (ingest/api_pipeline.py)
+TRANSFER_METHODS = ("sftp", "local", API_TRANSFER)
 
 
 class RegistryError(ValueError):

@@ -21,7 +21,8 @@ Each SIS test module declares what it takes part in:
 report narrowed to the SIS's districts (files, errors, mart and rejected row counts; the
 build is shared).
 
-The nights, all districts over their own SFTP server on 127.0.0.1:
+The nights, all districts over their own SFTP server on 127.0.0.1 (a PowerSchool district
+over its own PowerSchool emulator, ingest/demo.py):
   night 1  every selected district, a clean night: `run_night` (freshness, build, docs)
   night 2  every district whose SIS sends a second night (re-sent files, a re-export):
            one ingest, one `dbt build` (without dbt's unit tests, which read no data)
