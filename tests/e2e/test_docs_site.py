@@ -41,7 +41,7 @@ def site(tmp_path_factory):
     work = tmp_path_factory.mktemp("docs")
     db = work / "pathways.duckdb"
     with warehouse.connect(db) as con:  # sources exist even before the first night
-        warehouse.prepare(con, (d for ds in load_declarations().values() for d in ds))
+        warehouse.prepare(con, warehouse.raw_tables())
     run = run_dbt("docs", "generate", "--static", "--target-path", str(work / "target"), db_path=db)
     assert run.success
     return work / "target"
