@@ -6,12 +6,15 @@
 #}
 
 {#
-    powerschool_student_numbers(): the import CTE body of the translation: one row per
-    district and STUDENTS.ID of stg_powerschool__students, with its STUDENT_NUMBER when the
-    id names exactly one student number (NULL when it names several: such students are
-    rejected in int_powerschool__students anyway).
+    powerschool_student_numbers(): three import CTEs, comma separated (no trailing comma),
+    ending in `student_numbers`: one row per district and STUDENTS.ID of
+    stg_powerschool__students with its `student_number` (NULL when the id names more than
+    one number: such students are rejected in int_powerschool__students anyway) and
+    `accepted_student_id`, the number when that student passed every row rule.
 #}
 {% macro powerschool_student_numbers() -%}
+student_ids as (
+
     select
         district_id,
         powerschool_student_id,
@@ -19,25 +22,51 @@
     from {{ ref('stg_powerschool__students') }}
     where powerschool_student_id is not null
     group by district_id, powerschool_student_id
+
+),
+
+accepted_student_numbers as (
+
+    {{ accepted_students(ref('int_powerschool__students')) }}
+
+),
+
+student_numbers as (
+
+    select
+        student_ids.district_id,
+        student_ids.powerschool_student_id,
+        student_ids.student_number,
+        accepted_student_numbers.student_id as accepted_student_id
+    from student_ids
+    left join accepted_student_numbers
+        on
+            student_ids.district_id = accepted_student_numbers.district_id
+            and student_ids.student_number = accepted_student_numbers.student_id
+
+)
 {%- endmacro %}
 
 
 {#
-    powerschool_join_students(relation): the left joins that give a row whose `student_id`
-    holds STUDENTID (STUDENTS.ID) its `student_numbers.student_number` and, through it, the
-    `accepted_students` row (CTEs powerschool_student_numbers and accepted_students). Select
-    `student_numbers.student_number` and `accepted_students.student_id as
-    accepted_student_id`: the entity's accepted_student rule then reads STUDENTID.
+    powerschool_with_student_numbers(relation, school_year): the select of a per-student
+    model's first CTE: the staging rows with `student_id` = STUDENTID as sent (the entity's
+    student rules read it, with PowerSchool's label), `student_number` and
+    `accepted_student_id` from `student_numbers`, and `school_year` (the SQL given). The
+    model's final select maps student_id to student_number.
 #}
-{% macro powerschool_join_students(relation) -%}
+{% macro powerschool_with_student_numbers(relation, school_year) -%}
+    select
+        {{ relation }}.*,
+        {{ relation }}.powerschool_student_id as student_id,
+        student_numbers.student_number,
+        student_numbers.accepted_student_id,
+        {{ school_year }} as school_year
+    from {{ relation }}
     left join student_numbers
         on
             {{ relation }}.district_id = student_numbers.district_id
-            and {{ relation }}.student_id = student_numbers.powerschool_student_id
-    left join accepted_students
-        on
-            student_numbers.district_id = accepted_students.district_id
-            and student_numbers.student_number = accepted_students.student_id
+            and {{ relation }}.powerschool_student_id = student_numbers.powerschool_student_id
 {%- endmacro %}
 
 
