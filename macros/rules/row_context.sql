@@ -1,31 +1,203 @@
 {#
-    The joins and counts the row rules read, written once: every per-SIS int model builds
-    its `joined` CTE with these; its final entity_select applies the entity's rule set.
+    The joins and counts the row rules read, written once. Every per-SIS int model imports
+    its own staging model in a CTE at the top, then calls rule_context, which emits the
+    shared lookups (import CTEs) and the `joined` CTE: the staging rows with the columns the
+    entity's rule set reads. The model adds only its own logic and its final entity_select.
+
+    Where the shared lookups come from (rule_lookups, one entry per entity):
+    - districts: stg_pathways__districts (the registry): state, state_district_id;
+    - schools: stg_pathways__district_schools (the registry): registry_school_id;
+    - crosswalk seeds (xwalk_*), joined on the row's SIS and code: their mapped columns;
+    - accepted_students: int_<sis>__students, the students that passed every row rule;
+    - course_listings: the file itself, how many versions it lists of a course;
+    - the uniqueness count (rows_with_key, rows_with_student_id, rows_with_staff_id).
 #}
 
 {#
-    accepted_students(students_relation): the import CTE body of the knock-on rule: the
-    (district_id, student_id) of the SIS's students that passed every row rule.
+    rule_lookups(): per entity, the lookups its rule set can read — `lookups` (the ones a SIS
+    uses unless it names others), `crosswalks` (name -> seed, code column joined on by
+    default, columns taken as their names in the rows), `count` (column name and key
+    columns), `school_year` (whether school_year is parsed from school_year_text first) and,
+    for courses, `listed` (the attributes every listing of a course must agree on).
 #}
-{% macro accepted_students(students_relation) -%}
-    select
-        district_id,
-        student_id
-    from {{ students_relation }}
-    where rejection_reason is null
+{% macro rule_lookups() -%}
+    {%- set terms = 'xwalk_terms' -%}
+    {{ return({
+        'students': {
+            'lookups': ['districts', 'schools', 'grade_levels', 'enrollment_statuses'],
+            'crosswalks': {
+                'grade_levels': ('xwalk_grade_levels', 'grade_level_code',
+                    {'grade_level': 'grade_level', 'grade_level_number': 'grade_level_number'}),
+                'enrollment_statuses': ('xwalk_enrollment_statuses', 'enrollment_status_code',
+                    {'enrollment_status': 'enrollment_status'}),
+            },
+            'count': ('rows_with_student_id', ['district_id', 'student_id']),
+            'school_year': false,
+        },
+        'staff': {
+            'lookups': ['staff_roles'],
+            'crosswalks': {'staff_roles': ('xwalk_staff_roles', 'staff_role_code', {'staff_role': 'staff_role'})},
+            'count': ('rows_with_staff_id', ['district_id', 'staff_id']),
+            'school_year': false,
+        },
+        'courses': {
+            'lookups': ['districts', 'course_listings'],
+            'crosswalks': {},
+            'count': ('rows_with_key', ['district_id', 'school_id', 'school_year', 'course_code']),
+            'listed': ['course_title', 'credits', 'state_course_code'],
+            'school_year': true,
+        },
+        'course_requests': {
+            'lookups': ['request_types', 'accepted_students'],
+            'crosswalks': {
+                'request_types': ('xwalk_request_types', 'request_type_code',
+                    {'request_type': 'request_type', 'is_alternate': 'is_alternate'}),
+                'request_statuses': ('xwalk_request_statuses', 'request_status_code',
+                    {'request_status': 'request_status'}),
+                'terms': (terms, 'semester_code', {'term_code': 'mapped_semester_code'}),
+            },
+            'count': ('rows_with_key', ['district_id', 'student_id', 'school_year', 'course_code']),
+            'school_year': true,
+        },
+        'grades': {
+            'lookups': ['districts', 'terms', 'grade_marks', 'accepted_students'],
+            'crosswalks': {
+                'terms': (terms, 'term_code',
+                    {'term_code': 'mapped_term_code', 'term_name': 'term_name', 'is_final_term': 'is_final_term'}),
+                'grade_marks': ('xwalk_grade_marks', 'grade_mark_code', {'letter_grade': 'letter_grade'}),
+                'grade_levels': ('xwalk_grade_levels', 'grade_level_code', {'grade_level': 'grade_level_when_taken'}),
+            },
+            'count': ('rows_with_key', [
+                'district_id', 'student_id', 'school_year', 'term_code', 'course_code', 'section_code',
+            ]),
+            'school_year': true,
+        },
+        'gpa': {
+            'lookups': ['gpa_types', 'accepted_students'],
+            'crosswalks': {
+                'gpa_types': ('xwalk_gpa_types', 'gpa_type_code', {'gpa_type': 'gpa_type', 'is_weighted': 'is_weighted'}),
+                'gpa_scales': ('xwalk_gpa_scales', 'gpa_type_code', {'scale_max': 'scale_max'}),
+                'terms': (terms, 'run_term_code', {'term_code': 'term_code'}),
+            },
+            'count': ('rows_with_key', ['district_id', 'student_id', 'school_year', 'gpa_type_code']),
+            'school_year': true,
+        },
+        'certifications': {
+            'lookups': ['districts', 'accepted_students'],
+            'crosswalks': {},
+            'count': ('rows_with_key', ['district_id', 'student_id', 'certification_code', 'earned_date']),
+            'school_year': false,
+        },
+    }) }}
 {%- endmacro %}
 
 
 {#
-    join_accepted_students(relation): left join of the `accepted_students` CTE on district
-    and student; select `accepted_students.student_id as accepted_student_id` for the
-    accepted_student rule.
+    rule_context(entity, sis, relation, lookups=none, on={}, key=none, school_year=none,
+    listed=none, columns=[]): the import CTEs of the lookups and the `with_school_year` (when
+    parsed) and `joined` CTEs, comma separated, without a trailing comma. See
+    _rules__macros.yml for the arguments.
 #}
-{% macro join_accepted_students(relation) -%}
-    left join accepted_students
-        on
-            {{ relation }}.district_id = accepted_students.district_id
-            and {{ relation }}.student_id = accepted_students.student_id
+{% macro rule_context(
+    entity, sis, relation, lookups=none, on={}, key=none, school_year=none, listed=none, columns=[]
+) -%}
+    {%- set entities = rule_lookups() -%}
+    {%- if entity not in entities -%}
+        {{ exceptions.raise_compiler_error("rule_context: unknown entity '" ~ entity ~ "'") }}
+    {%- endif -%}
+    {%- set spec = entities[entity] -%}
+    {%- set lookups = spec.lookups if lookups is none else lookups -%}
+    {%- set shared = ['districts', 'schools', 'accepted_students', 'course_listings'] -%}
+    {%- for name in lookups if name not in shared and name not in spec.crosswalks -%}
+        {{ exceptions.raise_compiler_error(
+            "rule_context: " ~ entity ~ " has no lookup '" ~ name ~ "' (crosswalks: "
+            ~ spec.crosswalks.keys() | join(', ') ~ ")") }}
+    {%- endfor -%}
+    {%- set count_name, default_key = spec['count'] -%}
+    {%- set key = default_key if key is none else key -%}
+    {%- set school_year = spec.school_year if school_year is none else school_year -%}
+    {%- set listed = spec.get('listed') if listed is none else listed -%}
+    {%- set rows = 'with_school_year' if school_year else relation -%}
+    {%- set selected = [rows ~ '.*'] + columns -%}
+    {%- set joins = [] -%}
+    {%- for name in lookups -%}
+        {%- if name == 'districts' -%}
+            {%- do selected.extend(['districts.state', 'districts.state_district_id']) -%}
+            {%- do joins.append('left join districts\n        on ' ~ rows ~ '.district_id = districts.district_id') -%}
+        {%- elif name == 'schools' and on.get('schools', 'school_id') == 'campus_id' -%}
+            {%- do selected.extend([
+                'schools.school_id as registry_school_id',
+                'coalesce(schools.school_id, ' ~ rows ~ '.campus_id) as school_id',
+            ]) -%}
+            {%- do joins.append('left join schools\n        on\n            ' ~ rows ~ '.district_id = schools.district_id'
+                ~ '\n            and (\n                ' ~ rows ~ '.campus_id = schools.school_id'
+                ~ '\n                or ' ~ rows ~ '.campus_id = schools.state_school_id\n            )') -%}
+        {%- elif name == 'schools' -%}
+            {%- do selected.append('schools.school_id as registry_school_id') -%}
+            {%- do joins.append('left join schools\n        on\n            ' ~ rows ~ '.district_id = schools.district_id'
+                ~ '\n            and ' ~ rows ~ '.school_id = schools.school_id') -%}
+        {%- elif name == 'accepted_students' -%}
+            {%- do selected.append('accepted_students.student_id as accepted_student_id') -%}
+            {%- do joins.append('left join accepted_students\n        on\n            ' ~ rows
+                ~ '.district_id = accepted_students.district_id\n            and ' ~ rows
+                ~ '.student_id = accepted_students.student_id') -%}
+        {%- elif name == 'course_listings' -%}
+            {%- set listing_key = on.get('course_listings', ['district_id', 'school_year', 'course_code']) -%}
+            {%- do selected.append('course_listings.distinct_listings') -%}
+            {%- set conditions = [] -%}
+            {%- for column in listing_key -%}
+                {%- do conditions.append(rows ~ '.' ~ column ~ ' = course_listings.' ~ column) -%}
+            {%- endfor -%}
+            {%- do joins.append('left join course_listings\n        on\n            '
+                ~ conditions | join('\n            and ')) -%}
+        {%- else -%}
+            {%- set seed, code, mapped = spec.crosswalks[name] -%}
+            {%- for column, alias in mapped.items() -%}
+                {%- do selected.append(name ~ '.' ~ column ~ (' as ' ~ alias if alias != column else '')) -%}
+            {%- endfor -%}
+            {%- do joins.append(xwalk_join(name, rows, on.get(name, code))) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- if key -%}
+        {%- do selected.append(rows_per_key(rows, key) ~ ' as ' ~ count_name) -%}
+    {%- endif -%}
+    {%- if school_year %}
+with_school_year as (
+
+    select
+        *,
+        {{ spring_school_year('school_year_text') }} as school_year
+    from {{ relation }}
+
+),
+{%- endif %}
+    {%- for name in lookups %}
+{{ name }} as (
+{% if name == 'districts' %}
+    select * from {{ ref('stg_pathways__districts') }}
+{% elif name == 'schools' %}
+    select * from {{ ref('stg_pathways__district_schools') }}
+{% elif name == 'accepted_students' %}
+    select
+        district_id,
+        student_id
+    from {{ ref('int_' ~ sis ~ '__students') }}
+    where rejection_reason is null
+{% elif name == 'course_listings' %}
+    {{ distinct_listings(rows, on.get('course_listings', ['district_id', 'school_year', 'course_code']), listed) }}
+{% else %}
+    select * from {{ ref(spec.crosswalks[name][0]) }}
+{% endif %}
+),
+{%- endfor %}
+joined as (
+
+    select
+        {{ selected | join(',\n        ') }}
+    from {{ rows }}
+    {{ joins | join('\n    ') }}
+
+)
 {%- endmacro %}
 
 

@@ -8,33 +8,7 @@ certifications as (
 
 ),
 
-districts as (
-
-    select * from {{ ref('stg_pathways__districts') }}
-
-),
-
-accepted_students as (
-
-    {{ accepted_students(ref('int_ascender__students')) }}
-
-),
-
-joined as (
-
-    select
-        certifications.*,
-        districts.state,
-        districts.state_district_id,
-        accepted_students.student_id as accepted_student_id,
-        {{ rows_per_key('certifications', ['district_id', 'student_id', 'certification_code', 'earned_date']) }}
-            as rows_with_key
-    from certifications
-    left join districts
-        on certifications.district_id = districts.district_id
-    {{ join_accepted_students('certifications') }}
-
-),
+{{ rule_context('certifications', 'ascender', 'certifications') }},
 
 final as (
 

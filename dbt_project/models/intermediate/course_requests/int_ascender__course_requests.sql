@@ -10,64 +10,23 @@ requests as (
 
 ),
 
-districts as (
+{{ rule_context('course_requests', 'ascender', 'requests', lookups=[
+    'districts', 'request_types', 'terms', 'accepted_students',
+], key=[], columns=['case when is_alternate then alt_priority end as request_rank']) }},
 
-    select * from {{ ref('stg_pathways__districts') }}
-
-),
-
-request_types as (
-
-    select * from {{ ref('xwalk_request_types') }}
-
-),
-
-terms as (
-
-    select * from {{ ref('xwalk_terms') }}
-
-),
-
-accepted_students as (
-
-    {{ accepted_students(ref('int_ascender__students')) }}
-
-),
-
-with_rank as (
+ranked as (
 
     select
-        requests.*,
-        {{ spring_school_year('requests.school_year_text') }} as school_year,
-        request_types.request_type,
-        request_types.is_alternate,
-        case when request_types.is_alternate then requests.alt_priority end as request_rank
-    from requests
-    {{ xwalk_join('request_types', 'requests', 'request_type_code') }}
-
-),
-
-joined as (
-
-    select
-        with_rank.*,
-        districts.state,
-        districts.state_district_id,
-        terms.term_code as mapped_semester_code,
-        accepted_students.student_id as accepted_student_id,
-        {{ rows_per_key('with_rank', ['district_id', 'student_id', 'school_year', 'course_code', 'request_rank']) }}
+        *,
+        {{ rows_per_key('joined', ['district_id', 'student_id', 'school_year', 'course_code', 'request_rank']) }}
             as rows_with_key
-    from with_rank
-    left join districts
-        on with_rank.district_id = districts.district_id
-    {{ xwalk_join('terms', 'with_rank', 'semester_code') }}
-    {{ join_accepted_students('with_rank') }}
+    from joined
 
 ),
 
 final as (
 
-    {{ entity_select('course_requests', 'joined', request_rules({
+    {{ entity_select('course_requests', 'ranked', request_rules({
         'student_id': 'StudentID', 'school_year': 'SchoolYear', 'course_code': 'CourseNbr',
         'request_type': 'RequestType',
     }, known_type='P or A', own={

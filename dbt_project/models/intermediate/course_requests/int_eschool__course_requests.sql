@@ -10,29 +10,7 @@ requests as (
 
 ),
 
-request_types as (
-
-    select * from {{ ref('xwalk_request_types') }}
-
-),
-
-accepted_students as (
-
-    {{ accepted_students(ref('int_eschool__students')) }}
-
-),
-
-typed as (
-
-    select
-        requests.*,
-        {{ spring_school_year('requests.school_year_text') }} as school_year,
-        request_types.request_type,
-        request_types.is_alternate
-    from requests
-    {{ xwalk_join('request_types', 'requests', 'request_type_code') }}
-
-),
+{{ rule_context('course_requests', 'eschool', 'requests') }},
 
 primary_requests as (
 
@@ -41,32 +19,29 @@ primary_requests as (
         student_id,
         school_year,
         course_code
-    from typed
+    from joined
     where request_type = 'primary'
 
 ),
 
-joined as (
+with_primary as (
 
     select
-        typed.*,
-        accepted_students.student_id as accepted_student_id,
-        primary_requests.course_code as primary_course_code,
-        {{ rows_per_key('typed', ['district_id', 'student_id', 'school_year', 'course_code']) }} as rows_with_key
-    from typed
-    {{ join_accepted_students('typed') }}
+        joined.*,
+        primary_requests.course_code as primary_course_code
+    from joined
     left join primary_requests
         on
-            typed.district_id = primary_requests.district_id
-            and typed.student_id = primary_requests.student_id
-            and typed.school_year = primary_requests.school_year
-            and typed.alternate_to_course_code = primary_requests.course_code
+            joined.district_id = primary_requests.district_id
+            and joined.student_id = primary_requests.student_id
+            and joined.school_year = primary_requests.school_year
+            and joined.alternate_to_course_code = primary_requests.course_code
 
 ),
 
 final as (
 
-    {{ entity_select('course_requests', 'joined', request_rules({
+    {{ entity_select('course_requests', 'with_primary', request_rules({
         'student_id': 'STUDENT_ID', 'school_year': 'SCHOOL_YEAR', 'course_code': 'COURSE',
         'request_type': 'REQUEST_TYPE',
     }, own={'request_type': [unique_key('rows_with_key', 'Student, school year and course')]}) + [

@@ -9,62 +9,24 @@ course_requests as (
 
 ),
 
-request_types as (
+{{ rule_context('course_requests', 'skyward_qmlativ', 'course_requests', lookups=[
+    'request_types', 'request_statuses', 'accepted_students',
+]) }},
 
-    select * from {{ ref('xwalk_request_types') }}
-
-),
-
-request_statuses as (
-
-    select * from {{ ref('xwalk_request_statuses') }}
-
-),
-
-accepted_students as (
-
-    {{ accepted_students(ref('int_skyward_qmlativ__students')) }}
-
-),
-
-with_school_year as (
+-- two alternates of one student and year must not share a rank
+ranked as (
 
     select
         *,
-        {{ spring_school_year('school_year_text') }} as school_year
-    from course_requests
-
-),
-
-joined as (
-
-    select
-        with_school_year.*,
-        request_types.request_type,
-        request_types.is_alternate,
-        request_statuses.request_status,
-        accepted_students.student_id as accepted_student_id,
-        {{ rows_per_key('with_school_year', ['district_id', 'student_id', 'school_year', 'course_code']) }}
-            as rows_with_key,
-        -- two alternates of one student and year must not share a rank
-        count(*) over (
-            partition by
-                with_school_year.district_id,
-                with_school_year.student_id,
-                with_school_year.school_year,
-                request_types.is_alternate,
-                with_school_year.alternate_rank
-        ) as rows_with_rank
-    from with_school_year
-    {{ xwalk_join('request_types', 'with_school_year', 'request_type_code') }}
-    {{ xwalk_join('request_statuses', 'with_school_year', 'request_status_code') }}
-    {{ join_accepted_students('with_school_year') }}
+        {{ rows_per_key('joined', ['district_id', 'student_id', 'school_year', 'is_alternate', 'alternate_rank']) }}
+            as rows_with_rank
+    from joined
 
 ),
 
 final as (
 
-    {{ entity_select('course_requests', 'joined', request_rules({
+    {{ entity_select('course_requests', 'ranked', request_rules({
         'student_id': 'StudentNumber', 'school_year': 'SchoolYear', 'course_code': 'CourseCode',
         'request_type': 'IsAlternate', 'request_status': 'RequestStatus',
     }, known_type='True or False', known_status='a known status', key_words='Student, school year and course',

@@ -8,51 +8,11 @@ courses as (
 
 ),
 
-districts as (
-
-    select * from {{ ref('stg_pathways__districts') }}
-
-),
-
-schools as (
-
-    select * from {{ ref('stg_pathways__district_schools') }}
-
-),
-
 -- A course code may be listed by several campuses; it is one course only if every listing
 -- agrees on title, credits and service id.
-course_listings as (
-
-    {{ distinct_listings(
-        'courses',
-        ['district_id', 'course_code'],
-        ['course_title', 'credits', 'state_course_code'],
-    ) }}
-
-),
-
-joined as (
-
-    select
-        courses.*,
-        districts.state,
-        courses.snapshot_school_year as school_year,
-        course_listings.distinct_listings,
-        coalesce(schools.school_id, courses.campus_id) as school_id
-    from courses
-    left join districts
-        on courses.district_id = districts.district_id
-    left join schools
-        on
-            courses.district_id = schools.district_id
-            and (courses.campus_id = schools.school_id or courses.campus_id = schools.state_school_id)
-    left join course_listings
-        on
-            courses.district_id = course_listings.district_id
-            and courses.course_code = course_listings.course_code
-
-),
+{{ rule_context('courses', 'harmony', 'courses', lookups=['districts', 'schools', 'course_listings'],
+    on={'schools': 'campus_id', 'course_listings': ['district_id', 'course_code']},
+    school_year=false, key=[], columns=['snapshot_school_year as school_year']) }},
 
 -- Flags are Y/N (Yes/No, True/False and 1/0 are read too); anything else is rejected.
 flagged as (

@@ -9,49 +9,11 @@ courses as (
 
 ),
 
-districts as (
-
-    select * from {{ ref('stg_pathways__districts') }}
-
-),
-
-with_school_year as (
-
-    select
-        *,
-        {{ spring_school_year('school_year_text') }} as school_year
-    from courses
-
-),
-
 -- A course code may be offered by several buildings in a year; it is one course only if
 -- every listing agrees on title, credits, state code and honors flag.
-course_listings as (
-
-    {{ distinct_listings(
-        'with_school_year',
-        ['district_id', 'school_year', 'course_code'],
-        ['course_title', 'credits', 'state_course_code', 'is_honors'],
-    ) }}
-
-),
-
-joined as (
-
-    select
-        with_school_year.*,
-        districts.state,
-        course_listings.distinct_listings
-    from with_school_year
-    left join districts
-        on with_school_year.district_id = districts.district_id
-    left join course_listings
-        on
-            with_school_year.district_id = course_listings.district_id
-            and with_school_year.school_year = course_listings.school_year
-            and with_school_year.course_code = course_listings.course_code
-
-),
+{{ rule_context('courses', 'skyward_qmlativ', 'courses', listed=[
+    'course_title', 'credits', 'state_course_code', 'is_honors',
+]) }},
 
 final as (
 

@@ -9,51 +9,7 @@ gpa as (
 
 ),
 
-districts as (
-
-    select * from {{ ref('stg_pathways__districts') }}
-
-),
-
-gpa_types as (
-
-    select * from {{ ref('xwalk_gpa_types') }}
-
-),
-
-accepted_students as (
-
-    {{ accepted_students(ref('int_ascender__students')) }}
-
-),
-
-with_school_year as (
-
-    select
-        *,
-        {{ spring_school_year('school_year_text') }} as school_year
-    from gpa
-
-),
-
-joined as (
-
-    select
-        with_school_year.*,
-        districts.state_district_id,
-        gpa_types.gpa_type,
-        gpa_types.is_weighted,
-        accepted_students.student_id as accepted_student_id,
-        {{ rows_per_key('with_school_year', [
-            'district_id', 'student_id', 'school_year', 'gpa_type_code',
-        ]) }} as rows_with_key
-    from with_school_year
-    left join districts
-        on with_school_year.district_id = districts.district_id
-    {{ xwalk_join('gpa_types', 'with_school_year', 'gpa_type_code') }}
-    {{ join_accepted_students('with_school_year') }}
-
-),
+{{ rule_context('gpa', 'ascender', 'gpa', lookups=['districts', 'gpa_types', 'accepted_students']) }},
 
 final as (
 

@@ -9,64 +9,7 @@ gpa as (
 
 ),
 
-gpa_types as (
-
-    select * from {{ ref('xwalk_gpa_types') }}
-
-),
-
-terms as (
-
-    select * from {{ ref('xwalk_terms') }}
-
-),
-
-accepted_students as (
-
-    {{ accepted_students(ref('int_eschool__students')) }}
-
-),
-
--- the scale maximum of each GPA type code
-gpa_scales as (
-
-    select
-        source_code as gpa_type_code,
-        cast(scale_max as decimal(8, 4)) as scale_max
-    from {{ ref('xwalk_gpa_scales') }}
-    where sis = 'eschool'
-
-),
-
-with_school_year as (
-
-    select
-        gpa.*,
-        gpa_scales.scale_max,
-        {{ spring_school_year('gpa.school_year_text') }} as school_year
-    from gpa
-    left join gpa_scales
-        on gpa.gpa_type_code = gpa_scales.gpa_type_code
-
-),
-
-joined as (
-
-    select
-        with_school_year.*,
-        gpa_types.gpa_type,
-        gpa_types.is_weighted,
-        terms.term_code,
-        accepted_students.student_id as accepted_student_id,
-        {{ rows_per_key('with_school_year', [
-            'district_id', 'student_id', 'school_year', 'gpa_type_code',
-        ]) }} as rows_with_key
-    from with_school_year
-    {{ xwalk_join('gpa_types', 'with_school_year', 'gpa_type_code') }}
-    {{ xwalk_join('terms', 'with_school_year', 'run_term_code') }}
-    {{ join_accepted_students('with_school_year') }}
-
-),
+{{ rule_context('gpa', 'eschool', 'gpa', lookups=['gpa_types', 'terms', 'gpa_scales', 'accepted_students']) }},
 
 final as (
 
@@ -85,7 +28,7 @@ final as (
             parses('CUM_ATT_CREDIT', 'credits_attempted_text', 'credits_attempted', 'a number'),
         ],
         'credits': [not_above('credits', 'CUM_EARN_CREDIT', 'credits_attempted', 'CUM_ATT_CREDIT')],
-    }), {'gpa_scope': "'cumulative'"}) }}
+    }), {'scale_max': 'cast(scale_max as decimal(8, 4))', 'gpa_scope': "'cumulative'"}) }}
 
 )
 

@@ -8,44 +8,9 @@ gpa as (
 
 ),
 
-schools as (
-
-    select * from {{ ref('stg_pathways__district_schools') }}
-
-),
-
-gpa_types as (
-
-    select * from {{ ref('xwalk_gpa_types') }}
-
-),
-
-accepted_students as (
-
-    {{ accepted_students(ref('int_harmony__students')) }}
-
-),
-
-joined as (
-
-    select
-        gpa.*,
-        gpa.snapshot_school_year as school_year,
-        gpa.snapshot_term_code as term_code,
-        gpa_types.gpa_type,
-        gpa_types.is_weighted,
-        accepted_students.student_id as accepted_student_id,
-        coalesce(schools.school_id, gpa.campus_id) as school_id,
-        {{ rows_per_key('gpa', ['district_id', 'student_id', 'snapshot_term', 'gpa_type_code']) }} as rows_with_key
-    from gpa
-    left join schools
-        on
-            gpa.district_id = schools.district_id
-            and (gpa.campus_id = schools.school_id or gpa.campus_id = schools.state_school_id)
-    {{ xwalk_join('gpa_types', 'gpa', 'gpa_type_code') }}
-    {{ join_accepted_students('gpa') }}
-
-),
+{{ rule_context('gpa', 'harmony', 'gpa', lookups=['schools', 'gpa_types', 'accepted_students'],
+    on={'schools': 'campus_id'}, school_year=false, key=['district_id', 'student_id', 'snapshot_term', 'gpa_type_code'],
+    columns=['snapshot_school_year as school_year', 'snapshot_term_code as term_code']) }},
 
 final as (
 

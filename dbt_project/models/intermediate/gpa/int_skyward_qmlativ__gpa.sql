@@ -9,50 +9,7 @@ gpa as (
 
 ),
 
-gpa_types as (
-
-    select * from {{ ref('xwalk_gpa_types') }}
-
-),
-
-gpa_scales as (
-
-    select * from {{ ref('xwalk_gpa_scales') }}
-
-),
-
-accepted_students as (
-
-    {{ accepted_students(ref('int_skyward_qmlativ__students')) }}
-
-),
-
-with_school_year as (
-
-    select
-        *,
-        {{ spring_school_year('school_year_text') }} as school_year
-    from gpa
-
-),
-
-joined as (
-
-    select
-        with_school_year.*,
-        gpa_types.gpa_type,
-        gpa_types.is_weighted,
-        gpa_scales.scale_max,
-        accepted_students.student_id as accepted_student_id,
-        {{ rows_per_key('with_school_year', [
-            'district_id', 'student_id', 'school_year', 'gpa_type_code',
-        ]) }} as rows_with_key
-    from with_school_year
-    {{ xwalk_join('gpa_types', 'with_school_year', 'gpa_type_code') }}
-    {{ xwalk_join('gpa_scales', 'with_school_year', 'gpa_type_code') }}
-    {{ join_accepted_students('with_school_year') }}
-
-),
+{{ rule_context('gpa', 'skyward_qmlativ', 'gpa', lookups=['gpa_types', 'gpa_scales', 'accepted_students']) }},
 
 final as (
 

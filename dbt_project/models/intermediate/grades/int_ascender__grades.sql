@@ -10,70 +10,11 @@ grades as (
 
 ),
 
-districts as (
-
-    select * from {{ ref('stg_pathways__districts') }}
-
-),
-
-terms as (
-
-    select * from {{ ref('xwalk_terms') }}
-
-),
-
-grade_marks as (
-
-    select * from {{ ref('xwalk_grade_marks') }}
-
-),
-
-grade_levels as (
-
-    select * from {{ ref('xwalk_grade_levels') }}
-
-),
-
-accepted_students as (
-
-    {{ accepted_students(ref('int_ascender__students')) }}
-
-),
-
-with_school_year as (
-
-    select
-        *,
-        {{ spring_school_year('school_year_text') }} as school_year
-    from grades
-
-),
-
-joined as (
-
-    select
-        with_school_year.*,
-        with_school_year.semester_code as term_code,
-        districts.state,
-        districts.state_district_id,
-        terms.term_code as mapped_term_code,
-        terms.term_name,
-        terms.is_final_term,
-        grade_marks.letter_grade,
-        grade_levels.grade_level as grade_level_when_taken,
-        accepted_students.student_id as accepted_student_id,
-        {{ rows_per_key('with_school_year', [
-            'district_id', 'student_id', 'school_year', 'semester_code', 'course_code', 'section_code',
-        ]) }} as rows_with_key
-    from with_school_year
-    left join districts
-        on with_school_year.district_id = districts.district_id
-    {{ xwalk_join('terms', 'with_school_year', 'semester_code') }}
-    {{ xwalk_join('grade_marks', 'with_school_year', 'final_grade_code') }}
-    {{ xwalk_join('grade_levels', 'with_school_year', 'grade_level_code') }}
-    {{ join_accepted_students('with_school_year') }}
-
-),
+{{ rule_context('grades', 'ascender', 'grades', lookups=[
+    'districts', 'terms', 'grade_marks', 'grade_levels', 'accepted_students',
+], on={'terms': 'semester_code', 'grade_marks': 'final_grade_code'}, columns=['semester_code as term_code'], key=[
+    'district_id', 'student_id', 'school_year', 'semester_code', 'course_code', 'section_code',
+]) }},
 
 final as (
 

@@ -8,60 +8,7 @@ grades as (
 
 ),
 
-districts as (
-
-    select * from {{ ref('stg_pathways__districts') }}
-
-),
-
-terms as (
-
-    select * from {{ ref('xwalk_terms') }}
-
-),
-
-grade_marks as (
-
-    select * from {{ ref('xwalk_grade_marks') }}
-
-),
-
-accepted_students as (
-
-    {{ accepted_students(ref('int_eschool__students')) }}
-
-),
-
-with_school_year as (
-
-    select
-        *,
-        {{ spring_school_year('school_year_text') }} as school_year
-    from grades
-
-),
-
-joined as (
-
-    select
-        with_school_year.*,
-        districts.state,
-        terms.term_code as mapped_term_code,
-        terms.term_name,
-        terms.is_final_term,
-        grade_marks.letter_grade,
-        accepted_students.student_id as accepted_student_id,
-        {{ rows_per_key('with_school_year', [
-            'district_id', 'student_id', 'school_year', 'term_code', 'course_code', 'section_code',
-        ]) }} as rows_with_key
-    from with_school_year
-    left join districts
-        on with_school_year.district_id = districts.district_id
-    {{ xwalk_join('terms', 'with_school_year', 'term_code') }}
-    {{ xwalk_join('grade_marks', 'with_school_year', 'mark_code') }}
-    {{ join_accepted_students('with_school_year') }}
-
-),
+{{ rule_context('grades', 'eschool', 'grades', on={'grade_marks': 'mark_code'}) }},
 
 final as (
 

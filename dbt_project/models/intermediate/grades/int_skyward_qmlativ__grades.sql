@@ -9,24 +9,6 @@ grades as (
 
 ),
 
-terms as (
-
-    select * from {{ ref('xwalk_terms') }}
-
-),
-
-grade_marks as (
-
-    select * from {{ ref('xwalk_grade_marks') }}
-
-),
-
-accepted_students as (
-
-    {{ accepted_students(ref('int_skyward_qmlativ__students')) }}
-
-),
-
 -- accepted listings agree within a year (conflicting ones are rejected): one row per year
 course_years as (
 
@@ -63,47 +45,29 @@ latest_course_years as (
 
 ),
 
-with_school_year as (
+{{ rule_context('grades', 'skyward_qmlativ', 'grades', lookups=['terms', 'grade_marks', 'accepted_students']) }},
+
+with_state_course_code as (
 
     select
-        *,
-        {{ spring_school_year('school_year_text') }} as school_year
-    from grades
-
-),
-
-joined as (
-
-    select
-        with_school_year.*,
-        terms.term_code as mapped_term_code,
-        terms.term_name,
-        terms.is_final_term,
-        grade_marks.letter_grade,
-        accepted_students.student_id as accepted_student_id,
-        coalesce(course_years.state_course_code, latest_course_years.state_course_code) as state_course_code,
-        {{ rows_per_key('with_school_year', [
-            'district_id', 'student_id', 'school_year', 'term_code', 'course_code', 'section_code',
-        ]) }} as rows_with_key
-    from with_school_year
-    {{ xwalk_join('terms', 'with_school_year', 'term_code') }}
-    {{ xwalk_join('grade_marks', 'with_school_year', 'grade_mark_code') }}
-    {{ join_accepted_students('with_school_year') }}
+        joined.*,
+        coalesce(course_years.state_course_code, latest_course_years.state_course_code) as state_course_code
+    from joined
     left join course_years
         on
-            with_school_year.district_id = course_years.district_id
-            and with_school_year.course_code = course_years.course_code
-            and with_school_year.school_year = course_years.school_year
+            joined.district_id = course_years.district_id
+            and joined.course_code = course_years.course_code
+            and joined.school_year = course_years.school_year
     left join latest_course_years
         on
-            with_school_year.district_id = latest_course_years.district_id
-            and with_school_year.course_code = latest_course_years.course_code
+            joined.district_id = latest_course_years.district_id
+            and joined.course_code = latest_course_years.course_code
 
 ),
 
 final as (
 
-    {{ entity_select('grades', 'joined', grade_rules({
+    {{ entity_select('grades', 'with_state_course_code', grade_rules({
         'student_id': 'StudentNumber', 'school_year': 'SchoolYear', 'course_code': 'CourseCode', 'term': 'GradingPeriod',
         'credits_attempted': 'AttemptedCredits', 'credits_earned': 'EarnedCredits',
     }, key_words='Student, school year, grading period, course and section', known_term='a known grading period', own={'unique': [

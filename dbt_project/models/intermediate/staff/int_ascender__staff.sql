@@ -8,32 +8,7 @@ staff as (
 
 ),
 
-districts as (
-
-    select * from {{ ref('stg_pathways__districts') }}
-
-),
-
-staff_roles as (
-
-    select * from {{ ref('xwalk_staff_roles') }}
-
-),
-
-joined as (
-
-    select
-        staff.*,
-        districts.state,
-        districts.state_district_id,
-        staff_roles.staff_role,
-        {{ rows_per_key('staff', ['district_id', 'staff_id']) }} as rows_with_staff_id
-    from staff
-    left join districts
-        on staff.district_id = districts.district_id
-    {{ xwalk_join('staff_roles', 'staff', 'staff_role_code') }}
-
-),
+{{ rule_context('staff', 'ascender', 'staff', lookups=['districts', 'staff_roles']) }},
 
 -- TXUniqueStaffID is checked with the student format: the TX unique ID system gives staff
 -- and students the same 10-digit IDs.

@@ -8,34 +8,8 @@ staff as (
 
 ),
 
-schools as (
-
-    select * from {{ ref('stg_pathways__district_schools') }}
-
-),
-
-staff_roles as (
-
-    select * from {{ ref('xwalk_staff_roles') }}
-
-),
-
-joined as (
-
-    select
-        staff.*,
-        staff.role_code as staff_role_code,
-        staff_roles.staff_role,
-        coalesce(schools.school_id, staff.campus_id) as school_id,
-        {{ rows_per_key('staff', ['district_id', 'staff_id']) }} as rows_with_staff_id
-    from staff
-    left join schools
-        on
-            staff.district_id = schools.district_id
-            and (staff.campus_id = schools.school_id or staff.campus_id = schools.state_school_id)
-    {{ xwalk_join('staff_roles', 'staff', 'role_code') }}
-
-),
+{{ rule_context('staff', 'harmony', 'staff', lookups=['schools', 'staff_roles'],
+    on={'schools': 'campus_id', 'staff_roles': 'role_code'}, columns=['role_code as staff_role_code']) }},
 
 final as (
 

@@ -9,52 +9,7 @@ students as (
 
 ),
 
-districts as (
-
-    select * from {{ ref('stg_pathways__districts') }}
-
-),
-
-schools as (
-
-    select * from {{ ref('stg_pathways__district_schools') }}
-
-),
-
-grade_levels as (
-
-    select * from {{ ref('xwalk_grade_levels') }}
-
-),
-
-enrollment_statuses as (
-
-    select * from {{ ref('xwalk_enrollment_statuses') }}
-
-),
-
-joined as (
-
-    select
-        students.*,
-        districts.state,
-        grade_levels.grade_level,
-        grade_levels.grade_level_number,
-        enrollment_statuses.enrollment_status,
-        schools.school_id as registry_school_id,
-        coalesce(schools.school_id, students.campus_id) as school_id,
-        {{ rows_per_key('students', ['district_id', 'student_id']) }} as rows_with_student_id
-    from students
-    left join districts
-        on students.district_id = districts.district_id
-    left join schools
-        on
-            students.district_id = schools.district_id
-            and (students.campus_id = schools.school_id or students.campus_id = schools.state_school_id)
-    {{ xwalk_join('grade_levels', 'students', 'grade_level_code') }}
-    {{ xwalk_join('enrollment_statuses', 'students', 'enrollment_status_code') }}
-
-),
+{{ rule_context('students', 'harmony', 'students', on={'schools': 'campus_id'}) }},
 
 final as (
 

@@ -9,60 +9,7 @@ students as (
 
 ),
 
-districts as (
-
-    select * from {{ ref('stg_pathways__districts') }}
-
-),
-
-schools as (
-
-    select * from {{ ref('stg_pathways__district_schools') }}
-
-),
-
-grade_levels as (
-
-    select * from {{ ref('xwalk_grade_levels') }}
-
-),
-
-enrollment_statuses as (
-
-    select * from {{ ref('xwalk_enrollment_statuses') }}
-
-),
-
-with_school_year as (
-
-    select
-        *,
-        {{ spring_school_year('school_year_text') }} as school_year
-    from students
-
-),
-
-joined as (
-
-    select
-        with_school_year.*,
-        districts.state,
-        schools.school_id as registry_school_id,
-        grade_levels.grade_level,
-        grade_levels.grade_level_number,
-        enrollment_statuses.enrollment_status,
-        {{ rows_per_key('with_school_year', ['district_id', 'student_id']) }} as rows_with_student_id
-    from with_school_year
-    left join districts
-        on with_school_year.district_id = districts.district_id
-    left join schools
-        on
-            with_school_year.district_id = schools.district_id
-            and with_school_year.school_id = schools.school_id
-    {{ xwalk_join('grade_levels', 'with_school_year', 'grade_level_code') }}
-    {{ xwalk_join('enrollment_statuses', 'with_school_year', 'enrollment_status_code') }}
-
-),
+{{ rule_context('students', 'skyward_qmlativ', 'students', school_year=true) }},
 
 -- graduation_year is the on-time one: the spring of the year the student would finish grade 12
 final as (
