@@ -10,7 +10,9 @@
     ending in `student_numbers`: one row per district and STUDENTS.ID of
     stg_powerschool__students with its `student_number` (NULL when the id names more than
     one number: such students are rejected in int_powerschool__students anyway) and
-    `accepted_student_id`, the number when that student passed every row rule.
+    `accepted_student_id`, the number when that student passed every row rule. The model
+    then calls rule_context without the `accepted_students` lookup (it would join on
+    STUDENTID): the accepted_student rule reads this `accepted_student_id`.
 #}
 {% macro powerschool_student_numbers() -%}
 student_ids as (
@@ -27,7 +29,11 @@ student_ids as (
 
 accepted_student_numbers as (
 
-    {{ accepted_students(ref('int_powerschool__students')) }}
+    select
+        district_id,
+        student_id
+    from {{ ref('int_powerschool__students') }}
+    where rejection_reason is null
 
 ),
 

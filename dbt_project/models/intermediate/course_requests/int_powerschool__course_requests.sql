@@ -10,12 +10,6 @@ requests as (
 
 ),
 
-request_types as (
-
-    select * from {{ ref('xwalk_request_types') }}
-
-),
-
 {{ powerschool_student_numbers() }},
 
 with_student_numbers as (
@@ -24,18 +18,7 @@ with_student_numbers as (
 
 ),
 
-joined as (
-
-    select
-        with_student_numbers.*,
-        request_types.request_type,
-        request_types.is_alternate,
-        {{ rows_per_key('with_student_numbers', ['district_id', 'student_id', 'school_year', 'course_code']) }}
-            as rows_with_key
-    from with_student_numbers
-    {{ xwalk_join('request_types', 'with_student_numbers', 'request_type_code') }}
-
-),
+{{ rule_context('course_requests', 'powerschool', 'with_student_numbers', lookups=['request_types'], school_year=false) }},
 
 final as (
 

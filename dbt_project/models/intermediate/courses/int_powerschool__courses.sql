@@ -10,41 +10,12 @@ courses as (
 
 ),
 
-districts as (
-
-    select * from {{ ref('stg_pathways__districts') }}
-
-),
-
--- a course number listed twice is one course only if both listings agree
-course_listings as (
-
-    {{ distinct_listings(
-        'courses',
-        ['district_id', 'course_code'],
-        ['course_title', 'credits', 'state_course_code'],
-    ) }}
-
-),
-
-joined as (
-
-    select
-        courses.*,
-        districts.state,
-        {{ school_year_of_date(
-            'cast(' ~ to_local_timestamp('courses._file_received_at', 'districts.timezone') ~ ' as date)'
-        ) }} as school_year,
-        course_listings.distinct_listings
-    from courses
-    left join districts
-        on courses.district_id = districts.district_id
-    left join course_listings
-        on
-            courses.district_id = course_listings.district_id
-            and courses.course_code = course_listings.course_code
-
-),
+-- a course number listed twice is one course only if both listings agree; the school year
+-- is the night's, district time
+{{ rule_context('courses', 'powerschool', 'courses', on={'course_listings': ['district_id', 'course_code']},
+    school_year=false, key=[], columns=[school_year_of_date(
+        'cast(' ~ to_local_timestamp('courses._file_received_at', 'districts.timezone') ~ ' as date)'
+    ) ~ ' as school_year']) }},
 
 final as (
 

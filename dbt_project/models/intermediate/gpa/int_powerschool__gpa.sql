@@ -11,18 +11,6 @@ gpa as (
 
 ),
 
-gpa_types as (
-
-    select * from {{ ref('xwalk_gpa_types') }}
-
-),
-
-gpa_scales as (
-
-    select * from {{ ref('xwalk_gpa_scales') }}
-
-),
-
 {{ powerschool_student_numbers() }},
 
 with_student_numbers as (
@@ -31,23 +19,9 @@ with_student_numbers as (
 
 ),
 
-joined as (
-
-    select
-        with_student_numbers.*,
-        gpa_types.gpa_type,
-        gpa_types.is_weighted,
-        gpa_scales.scale_max,
-        -- CLASSRANK carries no credits
-        cast(null as {{ dbt.type_string() }}) as credits_text,
-        cast(null as decimal(8, 3)) as credits,
-        {{ rows_per_key('with_student_numbers', ['district_id', 'student_id', 'school_year', 'gpa_type_code']) }}
-            as rows_with_key
-    from with_student_numbers
-    {{ xwalk_join('gpa_types', 'with_student_numbers', 'gpa_type_code') }}
-    {{ xwalk_join('gpa_scales', 'with_student_numbers', 'gpa_type_code') }}
-
-),
+-- CLASSRANK carries no credits
+{{ rule_context('gpa', 'powerschool', 'with_student_numbers', lookups=['gpa_types', 'gpa_scales'], school_year=false,
+    columns=['cast(null as ' ~ dbt.type_string() ~ ') as credits_text', 'cast(null as decimal(8, 3)) as credits']) }},
 
 final as (
 

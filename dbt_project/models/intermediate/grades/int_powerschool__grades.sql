@@ -11,24 +11,6 @@ grades as (
 
 ),
 
-terms as (
-
-    select * from {{ ref('xwalk_terms') }}
-
-),
-
-grade_marks as (
-
-    select * from {{ ref('xwalk_grade_marks') }}
-
-),
-
-grade_levels as (
-
-    select * from {{ ref('xwalk_grade_levels') }}
-
-),
-
 -- accepted catalog listings agree (conflicting ones are rejected): one row per course
 catalog as (
 
@@ -49,33 +31,25 @@ with_student_numbers as (
 
 ),
 
-joined as (
+{{ rule_context('grades', 'powerschool', 'with_student_numbers', lookups=['terms', 'grade_marks', 'grade_levels'],
+    school_year=false) }},
+
+with_state_course_code as (
 
     select
-        with_student_numbers.*,
-        terms.term_code as mapped_term_code,
-        terms.term_name,
-        terms.is_final_term,
-        grade_marks.letter_grade,
-        grade_levels.grade_level as grade_level_when_taken,
-        catalog.state_course_code,
-        {{ rows_per_key('with_student_numbers', [
-            'district_id', 'student_id', 'school_year', 'term_code', 'course_code', 'section_code',
-        ]) }} as rows_with_key
-    from with_student_numbers
-    {{ xwalk_join('terms', 'with_student_numbers', 'term_code') }}
-    {{ xwalk_join('grade_marks', 'with_student_numbers', 'grade_mark_code') }}
-    {{ xwalk_join('grade_levels', 'with_student_numbers', 'grade_level_code') }}
+        joined.*,
+        catalog.state_course_code
+    from joined
     left join catalog
         on
-            with_student_numbers.district_id = catalog.district_id
-            and with_student_numbers.course_code = catalog.course_code
+            joined.district_id = catalog.district_id
+            and joined.course_code = catalog.course_code
 
 ),
 
 final as (
 
-    {{ entity_select('grades', 'joined', grade_rules({
+    {{ entity_select('grades', 'with_state_course_code', grade_rules({
         'student_id': 'STUDENTID', 'school_year': 'TERMID', 'course_code': 'COURSE_NUMBER', 'term': 'STORECODE',
         'credits_attempted': 'POTENTIALCRHRS', 'credits_earned': 'EARNEDCRHRS',
     }, key_words='Student, TERMID, STORECODE, course and section', known_term='a known STORECODE', own={

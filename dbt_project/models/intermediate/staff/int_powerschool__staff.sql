@@ -10,22 +10,7 @@ staff as (
 
 ),
 
-staff_roles as (
-
-    select * from {{ ref('xwalk_staff_roles') }}
-
-),
-
-joined as (
-
-    select
-        staff.*,
-        staff_roles.staff_role,
-        {{ rows_per_key('staff', ['district_id', 'staff_id']) }} as rows_with_staff_id
-    from staff
-    {{ xwalk_join('staff_roles', 'staff', 'staff_role_code') }}
-
-),
+{{ rule_context('staff', 'powerschool', 'staff') }},
 
 final as (
 

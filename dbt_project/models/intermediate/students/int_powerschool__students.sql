@@ -12,61 +12,13 @@ students as (
 
 ),
 
-districts as (
-
-    select * from {{ ref('stg_pathways__districts') }}
-
-),
-
-schools as (
-
-    select * from {{ ref('stg_pathways__district_schools') }}
-
-),
-
-grade_levels as (
-
-    select * from {{ ref('xwalk_grade_levels') }}
-
-),
-
-enrollment_statuses as (
-
-    select * from {{ ref('xwalk_enrollment_statuses') }}
-
-),
-
-joined as (
-
-    select
-        students.*,
-        districts.state,
-        schools.school_id as registry_school_id,
-        grade_levels.grade_level,
-        grade_levels.grade_level_number,
-        enrollment_statuses.enrollment_status,
-        coalesce(
-            students.school_id = '{{ var("pathways_powerschool_graduated_school_id") }}'
-            and enrollment_statuses.enrollment_status = 'graduated',
-            false
-        ) as is_graduated_out,
-        -- the school year of the night the data was pulled (district time)
-        {{ school_year_of_date(
-            'cast(' ~ to_local_timestamp('students._file_received_at', 'districts.timezone') ~ ' as date)'
-        ) }} as pulled_school_year,
-        {{ rows_per_key('students', ['district_id', 'student_id']) }} as rows_with_student_id,
-        {{ rows_per_key('students', ['district_id', 'powerschool_student_id']) }} as rows_with_powerschool_id
-    from students
-    left join districts
-        on students.district_id = districts.district_id
-    left join schools
-        on
-            students.district_id = schools.district_id
-            and students.school_id = schools.school_id
-    {{ xwalk_join('grade_levels', 'students', 'grade_level_code') }}
-    {{ xwalk_join('enrollment_statuses', 'students', 'enrollment_status_code') }}
-
-),
+{{ rule_context('students', 'powerschool', 'students', columns=[
+    "coalesce(students.school_id = '" ~ var('pathways_powerschool_graduated_school_id')
+        ~ "' and enrollment_statuses.enrollment_status = 'graduated', false) as is_graduated_out",
+    school_year_of_date('cast(' ~ to_local_timestamp('students._file_received_at', 'districts.timezone') ~ ' as date)')
+        ~ ' as pulled_school_year',
+    rows_per_key('students', ['district_id', 'powerschool_student_id']) ~ ' as rows_with_powerschool_id',
+]) }},
 
 -- The school rules are the common ones but for the graduated (SCHOOLID 999999). The
 -- graduation year is the on-time one: the spring of the year the student would finish
