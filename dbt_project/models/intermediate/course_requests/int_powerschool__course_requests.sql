@@ -18,7 +18,9 @@ with_student_numbers as (
 
 ),
 
-{{ rule_context('course_requests', 'powerschool', 'with_student_numbers', lookups=['request_types'], school_year=false) }},
+{{ rule_context(
+    'course_requests', 'powerschool', 'with_student_numbers', lookups=['request_types'], school_year=false,
+) }},
 
 final as (
 
