@@ -125,7 +125,7 @@
 {#
     accepted_student(label): the knock-on rule of every per-student entity: a row whose
     student is not an accepted row of the SIS's latest students file. The calling CTE
-    carries `accepted_student_id` (join_accepted_students).
+    carries `accepted_student_id` (rule_context).
 #}
 {% macro accepted_student(label) -%}
     {{ return((
