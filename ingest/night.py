@@ -81,7 +81,7 @@ def ingest_districts(
     report.run_id = run.run_id
     declarations = load_declarations()
     with warehouse.connect(db_path) as con:
-        warehouse.prepare(con, (d for ds in declarations.values() for d in ds))
+        warehouse.prepare(con, warehouse.raw_tables(declarations))
         warehouse.write_registry(con, all_districts or districts)
     for district in districts:
         if district.status == "paused":

@@ -144,7 +144,7 @@ def ingest_district(
     night = DistrictNight(district)
     try:
         with warehouse.connect(db_path) as con:
-            warehouse.prepare(con, (d for ds in declarations.values() for d in ds))
+            warehouse.prepare(con, warehouse.raw_tables(declarations))
             latest = {
                 d.dataset: warehouse.latest_loaded(con, district.id, d.dataset, district.sis)
                 for d in decls

@@ -3,14 +3,16 @@ tables created up front (so dbt always finds every declared source), and houseke
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Protocol
 
 import duckdb
 
-from ingest.declarations import FileDeclaration
+from ingest.declarations import FileDeclaration, load_declarations
+from ingest.powerschool.queries import load_queries
 from ingest.registry import District
 
 META = "pathways_meta"
@@ -145,8 +147,31 @@ def connect(path: Path) -> duckdb.DuckDBPyConnection:
     return duckdb.connect(str(path))
 
 
-def prepare(con: duckdb.DuckDBPyConnection, declarations: Iterable[FileDeclaration]) -> None:
-    """Create the bookkeeping tables and every declared raw table (all text + lineage)."""
+class RawTable(Protocol):
+    """What prepare() needs of a declared raw table: a FileDeclaration or a PowerQuery."""
+
+    @property
+    def schema(self) -> str: ...
+    @property
+    def dataset(self) -> str: ...
+    @property
+    def raw_columns(self) -> tuple[str, ...]: ...
+
+
+def raw_tables(
+    declarations: Mapping[str, Iterable[FileDeclaration]] | None = None,
+) -> list[RawTable]:
+    """Every declared raw table: each SIS's files (`meta.file`, by SIS as load_declarations
+    returns them; loaded when not given) and PowerSchool's PowerQueries (`meta.query`).
+    The one list prepare() is called with, so dbt finds every source before the first night."""
+    if declarations is None:
+        declarations = load_declarations()
+    return [d for ds in declarations.values() for d in ds] + list(load_queries().values())
+
+
+def prepare(con: duckdb.DuckDBPyConnection, declarations: Iterable[RawTable]) -> None:
+    """Create the bookkeeping tables and every declared raw table (all text + lineage):
+    pass raw_tables()."""
     con.execute(META_DDL)
     for decl in declarations:
         columns = ", ".join(f'"{c}" varchar' for c in decl.raw_columns)

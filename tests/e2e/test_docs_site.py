@@ -13,6 +13,7 @@ import pytest
 from ingest import warehouse
 from ingest.declarations import load_declarations
 from ingest.paths import DBT_PROJECT_DIR
+from ingest.powerschool.queries import load_queries
 from ingest.transform import run_dbt
 
 pytestmark = pytest.mark.e2e
@@ -41,7 +42,7 @@ def site(tmp_path_factory):
     work = tmp_path_factory.mktemp("docs")
     db = work / "pathways.duckdb"
     with warehouse.connect(db) as con:  # sources exist even before the first night
-        warehouse.prepare(con, (d for ds in load_declarations().values() for d in ds))
+        warehouse.prepare(con, warehouse.raw_tables())
     run = run_dbt("docs", "generate", "--static", "--target-path", str(work / "target"), db_path=db)
     assert run.success
     return work / "target"
@@ -83,15 +84,16 @@ def test_model_page_renders_its_description(site, tmp_path):
 
 def test_each_sis_lineage_has_its_own_tag_and_colour(site):
     manifest = json.loads((site / "manifest.json").read_text())
+    every_sis = set(load_declarations()) | {q.sis for q in load_queries().values()}
     colours: dict[str, set[str]] = {}
     for node in manifest["nodes"].values():
         if node["resource_type"] != "model" or node["package_name"] != "pathways":
             continue
-        sis_tags = [t for t in node["tags"] if t in load_declarations()]
+        sis_tags = [t for t in node["tags"] if t in every_sis]
         if sis_tags:
             (sis,) = sis_tags
             colours.setdefault(sis, set()).add(node["config"]["docs"]["node_color"])
-    assert set(colours) == set(load_declarations())  # every SIS has tagged models
+    assert set(colours) == every_sis  # every SIS (files or API) has tagged models
     assert all(len(c) == 1 for c in colours.values()), colours  # one colour per SIS
     assert len({next(iter(c)) for c in colours.values()}) == len(colours)  # all distinct
     assert (DBT_PROJECT_DIR / "dbt_project.yml").is_file()

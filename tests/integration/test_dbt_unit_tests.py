@@ -8,7 +8,6 @@ from __future__ import annotations
 import pytest
 
 from ingest import warehouse
-from ingest.declarations import load_declarations
 from ingest.transform import run_dbt
 
 pytestmark = pytest.mark.dbt_unit
@@ -18,7 +17,7 @@ pytestmark = pytest.mark.dbt_unit
 def empty_warehouse(tmp_path_factory):
     db = tmp_path_factory.mktemp("dbt-unit") / "pathways.duckdb"
     with warehouse.connect(db) as con:
-        warehouse.prepare(con, (d for ds in load_declarations().values() for d in ds))
+        warehouse.prepare(con, warehouse.raw_tables())
     for step in (("seed",), ("run", "--empty")):
         built = run_dbt(*step, db_path=db, quiet=True)
         assert built.success and not built.errors, (step, built.errors)

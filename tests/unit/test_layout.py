@@ -13,6 +13,8 @@ The SIS are the `meta.sis` values of the staging sources YAMLs (the platform's o
   complete when present: a `_<sis>__macros.yml` documenting every macro there, each named
   `<sis>_*`, and no `<sis>_*` macro elsewhere);
 - simulation: `ingest/simulation/generators/<sis>.py` with a `build` function;
+- ingest: no per-SIS code for file SIS (their files are declared); a SIS that sends no files
+  (PowerSchool's API) has its source package `ingest/<sis>/` (optional kind);
 - tests: `tests/integration/test_<sis>_night.py` and `tests/unit/test_<sis>_generator.py`;
 - codes only through crosswalk seeds: no `case <column> when '<code>'` in the models.
 
@@ -39,8 +41,9 @@ INTERMEDIATE = MODELS / "intermediate"
 MACROS = REPO_ROOT / "macros"
 GENERATORS = REPO_ROOT / "ingest" / "simulation" / "generators"
 PLATFORM = "pathways"  # the platform's own source (registry, manifest, run log): not a SIS
-KNOWN = {"skyward_sms", "skyward_qmlativ", "ascender", "eschool", "harmony"}
-OPTIONAL_KINDS = ("macros/<sis>/",)  # the macros folder exists only where needed
+KNOWN = {"skyward_sms", "skyward_qmlativ", "ascender", "eschool", "harmony", "powerschool"}
+# the macros folder exists only where needed; a source package only for a SIS sending no files
+OPTIONAL_KINDS = ("macros/<sis>/", "ingest/<sis>/")
 
 
 def _yaml(path: Path) -> dict:
@@ -273,7 +276,7 @@ def test_git_ls_files_shows_the_same_kinds_of_files_for_every_sis():
             f"only here {sorted(required[sis] - reference)}"
         )
     for sis, found in kinds.items():
-        optional = {k for k in found if k.startswith(OPTIONAL_KINDS)}
+        optional = {k for k in found if k.startswith("macros/<sis>/")}
         assert optional in (set(), {"macros/<sis>/_<sis>__macros.yml", "macros/<sis>/*.sql"}), (
             f"{sis}: a macros folder holds its YAML and its macros: {sorted(optional)}"
         )

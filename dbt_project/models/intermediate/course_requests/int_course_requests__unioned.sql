@@ -5,4 +5,5 @@
     ref('int_eschool__course_requests'),
     ref('int_harmony__course_requests'),
     ref('int_skyward_qmlativ__course_requests'),
+    ref('int_powerschool__course_requests'),
 ]) }}

@@ -6,4 +6,5 @@
     ref('int_eschool__courses'),
     ref('int_harmony__courses'),
     ref('int_skyward_qmlativ__courses'),
+    ref('int_powerschool__courses'),
 ]) }}

@@ -6,4 +6,5 @@
     ref('int_eschool__gpa'),
     ref('int_harmony__gpa'),
     ref('int_skyward_qmlativ__gpa'),
+    ref('int_powerschool__gpa'),
 ]) }}

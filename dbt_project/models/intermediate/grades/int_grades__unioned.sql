@@ -6,4 +6,5 @@
     ref('int_eschool__grades'),
     ref('int_harmony__grades'),
     ref('int_skyward_qmlativ__grades'),
+    ref('int_powerschool__grades'),
 ]) }}

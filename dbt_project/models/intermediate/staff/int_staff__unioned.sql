@@ -5,4 +5,5 @@
     ref('int_eschool__staff'),
     ref('int_harmony__staff'),
     ref('int_skyward_qmlativ__staff'),
+    ref('int_powerschool__staff'),
 ]) }}

@@ -6,4 +6,5 @@
     ref('int_eschool__students'),
     ref('int_harmony__students'),
     ref('int_skyward_qmlativ__students'),
+    ref('int_powerschool__students'),
 ]) }}
