@@ -245,6 +245,12 @@ class PowerSchoolEmulator:
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
+    def serve(self, records: Mapping[str, Iterable[Mapping[str, Any]]]) -> None:
+        """Serve other records from now on (the next night of a running server)."""
+        ordered = {name: _ordered(q, records.get(name, ())) for name, q in self.queries.items()}
+        with self._lock:
+            self._records = ordered
+
     # ------------------------------------------------------------------ lifecycle
 
     def start(self) -> PowerSchoolEmulator:

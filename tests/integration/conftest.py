@@ -17,7 +17,8 @@ Each SIS test module declares what it takes part in:
         ...                   # may leave the warehouse broken (nothing builds after it)
 
 `seen` is the SIS's own dict (what the old module fixtures returned): `db`, `night_date`,
-`districts`, `generated`, `server_kinds`, and `night1`, `night2`, `night3` — each night's
+`districts`, `generated`, `server_kinds`, `servers` (district id -> its running SFTP server or
+PowerSchool emulator, e.g. to inject a fault for a later night), and `night1`, `night2`, `night3` — each night's
 report narrowed to the SIS's districts (files, errors, mart and rejected row counts; the
 build is shared).
 
@@ -93,6 +94,7 @@ def demo_nights(request, tmp_path_factory) -> dict[str, dict]:
     with serve_districts(everyone, root, work / "servers") as servers:
         for s in seen.values():
             s["server_kinds"] = {servers[d.id].kind for d in s["districts"]}
+            s["servers"] = {d.id: servers[d.id] for d in s["districts"]}
         docs = any(getattr(m, "DOCS", False) for m in modules.values())
         first = run_night(everyone, db_path=db, all_districts=everyone, docs=docs)
         for sis, module in modules.items():

@@ -52,6 +52,7 @@ localized as (
     select
         file_manifest.*,
         districts.timezone,
+        districts.transfer_method,
         {{ to_local_timestamp('file_manifest.received_at', 'districts.timezone') }} as received_at_local,
         {{ to_local_timestamp(
             'coalesce(file_manifest.file_modified_at, file_manifest.received_at)', 'districts.timezone'
@@ -99,6 +100,8 @@ final as (
         with_cutoff.arrived_at_local,
         with_cutoff.cutoff_at_local,
         case
+            -- Pathways pulls API data itself during the run: no district upload to be late
+            when with_cutoff.transfer_method = 'powerschool_api' then null
             when with_cutoff.status = 'missing' or with_cutoff.arrived_at_local is null then false
             else with_cutoff.arrived_at_local < with_cutoff.cutoff_at_local
         end as arrived_before_cutoff,
