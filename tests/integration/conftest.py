@@ -19,8 +19,8 @@ Each SIS test module declares what it takes part in:
 `seen` is the SIS's own dict (what the old module fixtures returned): `db`, `night_date`,
 `districts`, `generated`, `server_kinds`, `servers` (district id -> its running SFTP server
 or PowerSchool emulator, e.g. to inject a fault for a later night), and `night1`, `night2`,
-`night3` — each night's report narrowed to the SIS's districts (files, errors, mart and rejected row counts; the
-build is shared).
+`night3` — each night's report narrowed to the SIS's districts (files, errors, mart and
+rejected row counts; the build is shared).
 
 The nights, all districts over their own SFTP server on 127.0.0.1 (a PowerSchool district
 over its own PowerSchool emulator, ingest/demo.py):
