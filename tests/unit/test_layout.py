@@ -14,7 +14,8 @@ The SIS are the `meta.sis` values of the staging sources YAMLs (the platform's o
   `<sis>_*`, and no `<sis>_*` macro elsewhere);
 - simulation: `ingest/simulation/generators/<sis>.py` with a `build` function;
 - ingest: no per-SIS code for file SIS (their files are declared); a SIS that sends no files
-  (PowerSchool's API) has its source package `ingest/<sis>/` (optional kind);
+  (PowerSchool's API) has all of API_KINDS instead: its source package `ingest/<sis>/`,
+  its emulator `ingest/simulation/<sis>_server.py` and their tests;
 - tests: `tests/integration/test_<sis>_night.py` and `tests/unit/test_<sis>_generator.py`;
 - codes only through crosswalk seeds: no `case <column> when '<code>'` in the models.
 
@@ -43,7 +44,16 @@ GENERATORS = REPO_ROOT / "ingest" / "simulation" / "generators"
 PLATFORM = "pathways"  # the platform's own source (registry, manifest, run log): not a SIS
 KNOWN = {"skyward_sms", "skyward_qmlativ", "ascender", "eschool", "harmony", "powerschool"}
 # the macros folder exists only where needed; a source package only for a SIS sending no files
-OPTIONAL_KINDS = ("macros/<sis>/", "ingest/<sis>/")
+OPTIONAL_KINDS = ("macros/<sis>/",)
+# A SIS that sends no files but answers an API (PowerSchool) has, instead of nothing, all of
+# these: its source package, its server emulator and their tests.
+API_KINDS = (
+    "ingest/<sis>/",
+    "ingest/simulation/<sis>_server.py",
+    "tests/integration/test_<sis>_emulator.py",
+    "tests/integration/test_<sis>_source.py",
+    "tests/unit/test_<sis>_plugin.py",
+)
 
 
 def _yaml(path: Path) -> dict:
@@ -267,13 +277,18 @@ def test_git_ls_files_shows_the_same_kinds_of_files_for_every_sis():
     files = _tracked()
     kinds = {sis: _kinds(files, sis) for sis in SIS}
     required = {
-        sis: {k for k in found if not k.startswith(OPTIONAL_KINDS)} for sis, found in kinds.items()
+        sis: {k for k in found if not k.startswith(OPTIONAL_KINDS + API_KINDS)}
+        for sis, found in kinds.items()
     }
     reference = set.union(*required.values())
     for sis in SIS:
         assert required[sis] == reference, (
             f"git ls-files | grep {sis}: missing {sorted(reference - required[sis])}, "
             f"only here {sorted(required[sis] - reference)}"
+        )
+        api = {prefix for prefix in API_KINDS if any(k.startswith(prefix) for k in kinds[sis])}
+        assert api in (set(), set(API_KINDS)), (
+            f"{sis}: an API SIS has all of {API_KINDS}, a file SIS none; found {sorted(api)}"
         )
     for sis, found in kinds.items():
         optional = {k for k in found if k.startswith("macros/<sis>/")}
