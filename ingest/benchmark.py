@@ -1,8 +1,15 @@
-"""Ingest speed against DuckDB alone, on the same big Skyward SMS grades file, in one run.
+"""Ingest speed against a bare reference, in one run.
 
+Files, on the same big Skyward SMS grades file:
 baseline : DuckDB `create table as select * from read_csv(...)` (all text, declared dialect)
 ingest   : the real path for a local drop folder: copy, sha256, line count, header check,
            DuckDB parse -> Arrow (+ lineage) -> dlt parquet -> DuckDB, manifest
+The PowerSchool API, on one big stored-grades PowerQuery served by the emulator (in its own
+process, so it does not share the client's interpreter):
+bare loop: the same HTTP client (requests) fetches the same pages (token, /count, every page
+           until the empty one) and discards them after decoding the JSON
+ingest   : the real nightly path (ingest/api_pipeline.py): the dlt REST client and
+           paginator, records -> Arrow (+ lineage) -> dlt parquet -> DuckDB, manifest
 Each runs in a fresh process (peak memory is per step) against a fresh DuckDB file.
 """
 
@@ -53,6 +60,77 @@ def _ingest(folder: str, db_path: str, work: str, queue) -> None:
     queue.put((elapsed, grades.entry["rows_loaded"], _peak_mb()))
 
 
+API_PAGE_SIZE = 1000  # the emulator's maximum page size (metadata) for the API case
+API_CLIENT = ("benchmark-client", "benchmark-secret")
+
+
+def _serve_api(rows: int, plugin_zip: str, queue, stop) -> None:
+    from ingest.simulation.benchmark_file import stored_grades_records
+    from ingest.simulation.powerschool_server import PowerSchoolEmulator
+
+    records = {"com.pathways.sis.grades": stored_grades_records(rows)}
+    emulator = PowerSchoolEmulator(
+        Path(plugin_zip), records, *API_CLIENT, max_page_size=API_PAGE_SIZE
+    )
+    with emulator:
+        queue.put(emulator.base_url)
+        stop.wait()
+
+
+def _api_bare_loop(base_url: str, queue) -> None:
+    import requests
+
+    start = time.perf_counter()
+    with requests.Session() as session:
+        token = session.post(
+            f"{base_url}/oauth/access_token",
+            auth=API_CLIENT,
+            data={"grant_type": "client_credentials"},
+        ).json()["access_token"]
+        session.headers["Authorization"] = f"Bearer {token}"
+        session.get(f"{base_url}/ws/v1/metadata").raise_for_status()
+        query = f"{base_url}/ws/schema/query/com.pathways.sis.grades"
+        count = session.post(f"{query}/count", json={}).json()["count"]
+        rows, page = 0, 1
+        while True:
+            answer = session.post(query, params={"page": page, "pagesize": API_PAGE_SIZE}, json={})
+            answer.raise_for_status()
+            records = answer.json().get("record") or []
+            if not records:
+                break
+            rows, page = rows + len(records), page + 1
+    assert rows == count, (rows, count)
+    queue.put((time.perf_counter() - start, rows, _peak_mb()))
+
+
+def _api_ingest(base_url: str, db_path: str, work: str, queue) -> None:
+    import os
+
+    os.environ["PATHWAYS_WORK_DIR"] = work
+    os.environ["DISTRICTS__BENCHMARK__TRANSFER__CLIENT_SECRET"] = API_CLIENT[1]
+    from ingest.api_pipeline import ingest_api_district
+    from ingest.powerschool.queries import load_queries
+    from ingest.registry import District
+
+    district = District(
+        id="benchmark",
+        name="Benchmark",
+        state="IN",
+        state_district_id="0000",
+        sis="powerschool",
+        status="live",
+        timezone="America/Chicago",
+        transfer={"method": "powerschool_api", "base_url": base_url, "client_id": API_CLIENT[0]},
+    )
+    queries = {"grades": load_queries()["grades"]}
+    start = time.perf_counter()
+    night = ingest_api_district(district, db_path=Path(db_path), keep_loads=7, queries=queries)
+    elapsed = time.perf_counter() - start
+    (grades,) = night.files
+    assert grades.status == "loaded", grades.entry["reason"]
+    queue.put((elapsed, grades.entry["rows_loaded"], _peak_mb()))
+
+
 def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -65,6 +143,38 @@ def _in_child(target, *args):
     result = queue.get()
     proc.join()
     return result
+
+
+def run_api_benchmark(rows: int, scratch: Path | None = None) -> str:
+    from ingest.powerschool.plugin import write_plugin_zip
+
+    ctx = multiprocessing.get_context("spawn")
+    with tempfile.TemporaryDirectory(dir=scratch) as tmp:
+        root = Path(tmp)
+        plugin = write_plugin_zip(root / "plugin.zip")
+        served, stop = ctx.Queue(), ctx.Event()
+        server = ctx.Process(target=_serve_api, args=(rows, str(plugin), served, stop))
+        server.start()
+        try:
+            base_url = served.get(timeout=600)
+            bare_s, bare_rows, bare_mb = _in_child(_api_bare_loop, base_url)
+            ing_s, ing_rows, ing_mb = _in_child(
+                _api_ingest, base_url, str(root / "api.duckdb"), str(root / "work")
+            )
+        finally:
+            stop.set()
+            server.join()
+    return "\n".join(
+        [
+            f"PowerSchool stored grades: {rows:,} records, pages of {API_PAGE_SIZE:,} "
+            "(emulator in its own process)",
+            f"bare HTTP loop (requests): {bare_s:6.2f} s  {bare_rows:>10,} rows  "
+            f"peak {bare_mb:,.0f} MB",
+            f"pathways API ingest      : {ing_s:6.2f} s  {ing_rows:>10,} rows  "
+            f"peak {ing_mb:,.0f} MB",
+            f"ratio ingest / bare loop : {ing_s / bare_s:6.2f}x",
+        ]
+    )
 
 
 def run_benchmark(rows: int, scratch: Path | None = None) -> str:

@@ -175,9 +175,13 @@ def cmd_powerschool_plugin(args) -> int:
 
 
 def cmd_benchmark(args) -> int:
-    from ingest.benchmark import run_benchmark
+    from ingest.benchmark import run_api_benchmark, run_benchmark
 
-    print(run_benchmark(args.rows, Path(args.scratch) if args.scratch else None))
+    scratch = Path(args.scratch) if args.scratch else None
+    if args.case in ("all", "files"):
+        print(run_benchmark(args.rows, scratch))
+    if args.case in ("all", "api"):
+        print(run_api_benchmark(args.api_rows, scratch))
     return 0
 
 
@@ -238,8 +242,17 @@ def main(argv: list[str] | None = None) -> int:
     purge = add("purge", cmd_purge, "delete a district's data everywhere it is kept")
     purge.add_argument("--district", required=True)
     purge.add_argument("--yes", action="store_true", help="confirm")
-    bench = add("benchmark", cmd_benchmark, "ingest time of a big grades file vs DuckDB read_csv")
-    bench.add_argument("--rows", type=int, default=1_000_000)
+    bench = add(
+        "benchmark",
+        cmd_benchmark,
+        "ingest time of a big grades file vs DuckDB read_csv, and of a big PowerSchool "
+        "query vs a bare HTTP loop",
+    )
+    bench.add_argument("--case", choices=("all", "files", "api"), default="all")
+    bench.add_argument("--rows", type=int, default=1_000_000, help="rows of the grades file")
+    bench.add_argument(
+        "--api-rows", type=int, default=200_000, help="records of the PowerSchool query"
+    )
     bench.add_argument("--scratch", help="folder for the benchmark files (default: a temp dir)")
 
     plugin = sub.add_parser(

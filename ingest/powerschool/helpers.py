@@ -24,6 +24,7 @@ import hashlib
 import json
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -185,17 +186,18 @@ class QueryResult:
 
     def add_page(self, records: list[dict]) -> None:
         """Map a page's records to the raw columns and hash them canonically: each record as
-        a JSON object of raw column -> text (keys sorted, no spaces, UTF-8), one per line."""
-        rows = [record_row(self.query, r) for r in records]
-        for row in rows:
-            line = json.dumps(row, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-            data = (line + "\n").encode("utf-8")
+        a JSON array of its raw column values in declared order (text or null, no spaces,
+        UTF-8), each followed by a comma — the same bytes however the records were paged."""
+        columns = page_columns(self.query, records)
+        if records:
+            rows = list(zip(*columns.values(), strict=True))
+            page = json.dumps(rows, separators=(",", ":"), ensure_ascii=False)
+            data = (page[1:-1] + ",").encode("utf-8")
             self._hash.update(data)
             self.size_bytes += len(data)
-        columns = {c: pa.array([r[c] for r in rows], pa.string()) for c in self.query.raw_columns}
-        self.tables.append(pa.table(columns))
+        self.tables.append(pa.table({c: pa.array(v, pa.string()) for c, v in columns.items()}))
         self.pages += 1
-        self.rows += len(rows)
+        self.rows += len(records)
 
     def arrow_tables(self, lineage: dict[str, Any]) -> Iterator[pa.Table]:
         """The rows in DuckDB row groups with the lineage columns; `_row_number` is the
@@ -221,9 +223,7 @@ class QueryResult:
 
 
 def _text(value: Any) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, str):
+    if value is None or type(value) is str:  # the contract: values are strings
         return value
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -232,26 +232,56 @@ def _text(value: Any) -> str | None:
     return json.dumps(value, sort_keys=True, ensure_ascii=False)
 
 
+def page_columns(query: PowerQuery, records: list) -> dict[str, list[str | None]]:
+    """A page's records as raw column -> values (text or None), in declared order.
+
+    The contract's shape (every record a JSON object, every declared value a string) is read
+    column by column, which costs a fraction of a record at a time; anything else (a missing
+    table or field, a number, upper-case keys) takes the careful path of record_row."""
+    try:
+        if query.flattened:
+            columns = {a: [r[a] for r in records] for a in query.raw_columns}
+        else:
+            tables = [r["tables"] for r in records]
+            columns = {
+                c.alias: [t[c.nested_key[0]][c.nested_key[1]] for t in tables]
+                for c in query.columns
+            }
+        if all(set(map(type, values)) <= {str} for values in columns.values()):
+            return columns
+    except (KeyError, TypeError):
+        pass
+    rows = [record_row(query, r) for r in records]
+    return {a: [row[a] for row in rows] for a in query.raw_columns}
+
+
 def record_row(query: PowerQuery, record: dict) -> dict[str, str | None]:
     """One record as raw column -> text. Flattened records carry the aliases; nested ones
     carry `tables.<table>.<field>` (lower case). A column the record lacks is NULL."""
     if not isinstance(record, dict):
         raise PowerSchoolError(f"{query.name}: a record is not a JSON object")
     if query.flattened:
-        return {c.alias: _text(record.get(c.alias)) for c in query.columns}
-    tables = record.get("tables") or {}
-    lowered = {str(k).lower(): v for k, v in tables.items()} if isinstance(tables, dict) else {}
+        get = record.get
+        return {alias: _text(get(alias)) for alias in query.raw_columns}
+    tables = record.get("tables")
+    tables = tables if isinstance(tables, dict) else {}
     row = {}
     for column in query.columns:
         table, name = column.nested_key
-        values = lowered.get(table) or {}
+        values = tables.get(table)
+        if values is None:  # some servers answer in upper case
+            values = _lower_keys(tables).get(table)
         value = None
         if isinstance(values, dict):
             value = values.get(name)
-            if value is None:  # some servers answer in upper case
-                value = {str(k).lower(): v for k, v in values.items()}.get(name)
+            if value is None and name not in values:
+                value = _lower_keys(values).get(name)
         row[column.alias] = _text(value)
     return row
+
+
+def _lower_keys(mapping: dict) -> dict:
+    return {str(k).lower(): v for k, v in mapping.items()}
 
 
 class PowerSchoolClient:
@@ -351,21 +381,30 @@ class PowerSchoolClient:
         self.deadline.start(self.config.dataset_seconds)
         try:
             result.count = self.count(query)
-            for records in self._pages(query, page_size, result):
-                result.add_page(records)
+            # A page is mapped and hashed while the next one downloads: the server builds a
+            # page in the time it takes to map one. One worker keeps the pages in order.
+            with ThreadPoolExecutor(max_workers=1) as mapper:
+                mapping = None
+                for records in self._pages(query, page_size, result.count):
+                    if mapping is not None:
+                        mapping.result()
+                    mapping = mapper.submit(result.add_page, records)
+                if mapping is not None:
+                    mapping.result()
         except PowerSchoolError as err:
             err.result = result
             raise
         return result
 
-    def _pages(self, query: PowerQuery, page_size: int, result: QueryResult) -> Iterator[list]:
+    def _pages(self, query: PowerQuery, page_size: int, count: int | None) -> Iterator[list]:
         """Pages from 1 until the first empty one (or one past what /count allows). A body
         that cannot be read resumes paging at that page, within the deadline."""
         path = settings.QUERY_PATH.format(name=query.name)
-        expected_pages = -(-(result.count or 0) // page_size)
+        expected_pages = -(-(count or 0) // page_size)
         unreadable = 0
+        received = 0  # pages that held records
         while True:
-            page = settings.FIRST_PAGE + result.pages
+            page = settings.FIRST_PAGE + received
             paginator = PageNumberPaginator(
                 base_page=settings.FIRST_PAGE,
                 page=page,
@@ -386,7 +425,8 @@ class PowerSchoolClient:
                     if not data:
                         return
                     yield list(data)
-                    page = settings.FIRST_PAGE + result.pages
+                    received += 1
+                    page = settings.FIRST_PAGE + received
                     if self.deadline.passed:
                         raise PowerSchoolError(
                             f"{query.name}: not done by page {page}, when the "
@@ -396,20 +436,20 @@ class PowerSchoolClient:
             except PowerSchoolError:
                 raise
             except HTTPError as err:
-                where = f"{query.name}: page {settings.FIRST_PAGE + result.pages}"
+                where = f"{query.name}: page {settings.FIRST_PAGE + received}"
                 raise PowerSchoolError(f"{where}: {_status(err.response, self.deadline)}") from None
             except ValueError:  # a body cut short without an error: ask for the page again
                 unreadable += 1
                 if unreadable >= self.config.max_attempts or self.deadline.passed:
                     raise PowerSchoolError(
-                        f"{query.name}: page {settings.FIRST_PAGE + result.pages}: the answer "
+                        f"{query.name}: page {settings.FIRST_PAGE + received}: the answer "
                         f"could not be read as JSON {unreadable} times"
                     ) from None
                 left = max(self.deadline.ends - time.monotonic(), 0)
                 time.sleep(min(self.config.backoff_factor, left))
             except RequestException as err:
                 raise PowerSchoolError(
-                    f"{query.name}: page {settings.FIRST_PAGE + result.pages}: "
+                    f"{query.name}: page {settings.FIRST_PAGE + received}: "
                     f"{_failure(err, self.deadline)}"
                 ) from None
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import yaml
@@ -32,7 +33,7 @@ class Column:
     def table(self) -> str:
         return self.field.split(".")[0]
 
-    @property
+    @cached_property  # read for every record of every page
     def nested_key(self) -> tuple[str, str]:
         """Where a nested record holds the value: tables.<table>.<field>, lower case."""
         table, name = self.field.lower().split(".")

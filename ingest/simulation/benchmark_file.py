@@ -99,3 +99,32 @@ def write_grades_file(path: Path, rows: int, *, seed: int = 1) -> int:
             written += len(block)
             student += 1
     return written
+
+
+def stored_grades_records(rows: int) -> list[dict[str, str]]:
+    """The benchmark's big PowerSchool result: `rows` STOREDGRADES records (TABLE.FIELD keys,
+    string values, as the emulator serves them), 24 per student over one school year."""
+    marks = ("A", "A-", "B+", "B", "B-", "C+", "C", "D", "F", "P")
+    codes = ("Q1", "Q2", "S1", "Q3", "Q4", "S2")
+    records = []
+    for n in range(rows):
+        student, slot = divmod(n, 24)
+        course, term = divmod(slot, len(codes))
+        mark = marks[(student + slot) % len(marks)]
+        records.append(
+            {
+                "STOREDGRADES.STUDENTID": str(100_000 + student),
+                "STOREDGRADES.SCHOOLID": "100",
+                "STOREDGRADES.TERMID": str(3601 + term // 3),
+                "STOREDGRADES.STORECODE": codes[term],
+                "STOREDGRADES.GRADE_LEVEL": str(9 + student % 4),
+                "STOREDGRADES.COURSE_NUMBER": f"{1000 + course * 7 + student % 5:04d}",
+                "STOREDGRADES.SECTIONID": str(20_000 + course),
+                "STOREDGRADES.GRADE": mark,
+                "STOREDGRADES.PERCENT": "" if mark == "P" else str(60 + (student * 7 + slot) % 41),
+                "STOREDGRADES.GPA_POINTS": "3.0",
+                "STOREDGRADES.EARNEDCRHRS": "0.5" if codes[term].startswith("S") else "0",
+                "STOREDGRADES.POTENTIALCRHRS": "0.5" if codes[term].startswith("S") else "0",
+            }
+        )
+    return records
