@@ -359,16 +359,15 @@ def build(
     staff, counselors = _staff_rows(district, rng, enrolment)
     student_rows = _student_rows(district, rng, students, skyward_students, counselors)
     courses = _build_courses(district, rng, count)
-    quoted = bool(
-        next(d for d in district_declarations(district) if d.dataset == "courses").quote
-    )
+    quoted = bool(next(d for d in district_declarations(district) if d.dataset == "courses").quote)
     skyward_grades, _earned = _build_grades(district, rng, night, students, courses)
     grade_rows = _grade_rows(skyward_grades)
     # the district's own MARK_TYPE codes (districts.yml `demo: mark_types: {S1: SEM1}`): the
     # marks file carries them; the GPA run term stays the SIS-wide code
     own_codes = {str(k): str(v) for k, v in (district.demo.get("mark_types") or {}).items()}
     marks_file = [
-        {**row, "MARK_TYPE": own_codes.get(row["MARK_TYPE"], row["MARK_TYPE"])} for row in grade_rows
+        {**row, "MARK_TYPE": own_codes.get(row["MARK_TYPE"], row["MARK_TYPE"])}
+        for row in grade_rows
     ]
     rows = {
         "students": student_rows,
