@@ -184,9 +184,14 @@ def test_district_rows_turn_rejections_into_grades(before, after):
     assert dict(terms) == {"S1": own["SEM1"], "S2": own["SEM2"]}
 
 
+# the last dbt run of the run log: the night's build had not logged itself yet when it built
+# district_runs, the rebuild sees it (run metadata, not data)
+DBT_RUN_COLUMNS = {f"district_runs.dbt_{c}" for c in ("status", "message", "ended_at")}
+
+
 def test_no_other_district_changes(before, after):
-    for schema in ("marts", "validation"):
-        lines, differ = compare(before["db"], after["db"], set(), schema, [CEDAR])
+    for schema, ignore in (("marts", set()), ("validation", DBT_RUN_COLUMNS)):
+        lines, differ = compare(before["db"], after["db"], ignore, schema, [CEDAR])
         assert not differ, "\n".join(lines)
     # and the district's own rows did change
     _, differ = compare(before["db"], after["db"], set(), "marts")
