@@ -180,14 +180,14 @@ crosswalk_districts as (
     select distinct district_id from {{ relation }}
 
 ),
-    {%- endif %}
+{% endif %}
     {%- for name in crosswalks %}
 {{ name }}_crosswalk as (
 
     select * from {{ ref(spec.crosswalks[name][0]) }}
 
 ),
-    {%- endfor %}
+{% endfor %}
     {%- for name in lookups %}
 {{ name }} as (
 {% if name == 'districts' %}
