@@ -5,15 +5,21 @@ The ingest has no per-SIS parsing code: everything it needs to read a file is de
 
 from __future__ import annotations
 
+import dataclasses
 import fnmatch
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
 
 from ingest.paths import DBT_PROJECT_DIR, SOURCES_GLOB
+from ingest.registry import FILE_OVERRIDE_KEYS, RegistryError, check_file_overrides
+
+if TYPE_CHECKING:
+    from ingest.registry import District
 
 LINEAGE_COLUMNS = (
     "_district_id",
@@ -203,3 +209,64 @@ def declarations_for(sis: str, dbt_project_dir: Path = DBT_PROJECT_DIR) -> list[
     if not found:
         raise DeclarationError(f"no file declarations for SIS {sis!r} under {dbt_project_dir}")
     return found
+
+
+def district_declarations(
+    district: District, declarations: dict[str, list[FileDeclaration]] | None = None
+) -> list[FileDeclaration]:
+    """The files a district sends: its SIS's declarations for its state, in its export
+    variant, with its registry `files:` overrides (pattern, name_date, encoding, delimiter,
+    header) applied. The one place the ingest and the generators pick a district's files."""
+    declarations = declarations if declarations is not None else load_declarations()
+    decls = [
+        d.for_variant(district.export_variant)
+        for d in declarations.get(district.sis, [])
+        if d.applies_to_state(district.state)
+    ]
+    where = f"districts.yml: district {district.id!r}"
+    check_file_overrides(where, district.files)
+    by_dataset = {d.dataset: d for d in decls}
+    unknown = sorted(set(district.files) - set(by_dataset))
+    if unknown:
+        raise RegistryError(
+            f"{where}: files names datasets its SIS {district.sis!r} does not declare "
+            f"{unknown}; write one of {sorted(by_dataset)}, e.g. "
+            f'files: {{{next(iter(sorted(by_dataset)), "students")}: {{pattern: "Students.csv"}}}}'
+        )
+    return [_override(d, district.files.get(d.dataset) or {}, where) for d in decls]
+
+
+def _override(decl: FileDeclaration, spec: dict, where: str) -> FileDeclaration:
+    if not spec:
+        return decl
+    name = f"{where}: files.{decl.dataset}"
+    changes: dict = {}
+    for key, value in spec.items():
+        if key not in FILE_OVERRIDE_KEYS:  # check_file_overrides ran: defensive only
+            raise RegistryError(f"{name}: unknown key {key!r}")
+        if key == "pattern":
+            if not isinstance(value, str) or not value:
+                raise RegistryError(f'{name}: pattern must be a file name or glob ("Students.csv")')
+            changes["pattern"] = value
+        elif key == "name_date":
+            if value is not None and not (
+                isinstance(value, str) and re.fullmatch(r"(%[Ymdy]|[^%])+", value)
+            ):
+                raise RegistryError(
+                    f"{name}: name_date must be null or a format of %Y, %m, %d and %y"
+                )
+            changes["name_date"] = value
+        elif key == "encoding":
+            encodings = _as_tuple(value)
+            if not encodings:
+                raise RegistryError(f"{name}: encoding must name one or more encodings")
+            changes["encodings"] = encodings
+        elif key == "delimiter":
+            if not isinstance(value, str) or len(value) != 1:
+                raise RegistryError(f'{name}: delimiter must be one character (e.g. "," or "\\t")')
+            changes["delimiter"] = value
+        elif key == "header":
+            if not isinstance(value, bool):
+                raise RegistryError(f"{name}: header must be true or false")
+            changes["header"] = value
+    return dataclasses.replace(decl, **changes)

@@ -13,6 +13,13 @@ SOURCES_GLOB = "models/staging/*/_*__sources.yml"
 DEFAULT_REGISTRY = REPO_ROOT / "districts.yml"
 
 
+def dbt_project_dir() -> Path:
+    """The dbt project dbt runs (PATHWAYS_DBT_PROJECT_DIR, else the repo's): a test may build a
+    copy of the project, e.g. with crosswalk rows added, without touching the repo's seeds.
+    The copy keeps the layout next to it (`../seeds`, `../macros`, `../tests/dbt`)."""
+    return Path(os.environ.get("PATHWAYS_DBT_PROJECT_DIR", DBT_PROJECT_DIR)).resolve()
+
+
 def work_dir() -> Path:
     """Runtime state (warehouse, dlt working folders, demo files); git-ignored."""
     return Path(os.environ.get("PATHWAYS_WORK_DIR", REPO_ROOT / ".pathways")).resolve()

@@ -23,7 +23,7 @@ import dlt
 from dlt.destinations.impl.duckdb.configuration import DuckDbCredentials
 
 from ingest import warehouse
-from ingest.declarations import FileDeclaration, load_declarations
+from ingest.declarations import FileDeclaration, district_declarations, load_declarations
 from ingest.guards import Guards, guards_for
 from ingest.paths import duckdb_path, work_dir
 from ingest.privacy import describe_error
@@ -130,11 +130,7 @@ def ingest_district(
 
         return ingest_api_district(district, db_path=db_path, keep_loads=keep_loads, run_id=run_id)
     declarations = declarations if declarations is not None else load_declarations()
-    decls = [
-        d.for_variant(district.export_variant)
-        for d in declarations.get(district.sis, [])
-        if d.applies_to_state(district.state)
-    ]
+    decls = district_declarations(district, declarations)
     if not decls:
         raise ValueError(f"district {district.id}: no file declarations for SIS {district.sis!r}")
     guards = guards_for(district)

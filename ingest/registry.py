@@ -12,6 +12,9 @@ from ingest.paths import DEFAULT_REGISTRY
 STATUSES = ("onboarding", "live", "paused")
 API_TRANSFER = "powerschool_api"  # pulled through the PowerSchool API (ingest/api_pipeline.py)
 TRANSFER_METHODS = ("sftp", "local", API_TRANSFER)
+# What a district's `files:` entry may override of a dataset's declared file (its SIS's
+# sources YAML); ingest.declarations.district_declarations applies them.
+FILE_OVERRIDE_KEYS = ("pattern", "name_date", "encoding", "delimiter", "header")
 
 
 class RegistryError(ValueError):
@@ -41,6 +44,9 @@ class District:
     export_variant: str | None = None  # for a SIS whose files come in variants (eSchool)
     demo: dict = field(default_factory=dict)  # synthetic generator settings (demo districts)
     guards: dict = field(default_factory=dict)  # overrides of ingest.guards.Guards
+    # per dataset, overrides of its file declaration (FILE_OVERRIDE_KEYS), e.g.
+    # {"students": {"pattern": "Students.csv", "name_date": None}}
+    files: dict = field(default_factory=dict)
 
     @property
     def transfer_method(self) -> str:
@@ -59,6 +65,8 @@ def load_registry(path: Path = DEFAULT_REGISTRY) -> list[District]:
             raise RegistryError(f"{where}: status must be one of {STATUSES}")
         if entry["transfer"].get("method") not in TRANSFER_METHODS:
             raise RegistryError(f"{where}: transfer.method must be one of {TRANSFER_METHODS}")
+        files = entry.get("files") or {}
+        check_file_overrides(where, files)
         districts.append(
             District(
                 id=str(entry["id"]),
@@ -75,9 +83,29 @@ def load_registry(path: Path = DEFAULT_REGISTRY) -> list[District]:
                 demo=dict(entry.get("demo") or {}),
                 export_variant=entry.get("export_variant"),
                 guards=dict(entry.get("guards") or {}),
+                files={dataset: dict(spec) for dataset, spec in files.items()},
             )
         )
     ids = [d.id for d in districts]
     if len(ids) != len(set(ids)):
         raise RegistryError(f"{path}: district ids must be unique")
     return districts
+
+
+def check_file_overrides(where: str, files: object) -> None:
+    """The shape of a district's `files:` (dataset -> {key: value}); the datasets themselves
+    are checked against the SIS's declarations by ingest.declarations.district_declarations."""
+    example = 'files: {students: {pattern: "Students.csv", name_date: null}}'
+    if not isinstance(files, dict):
+        raise RegistryError(f"{where}: files must map a dataset to its overrides, e.g. {example}")
+    for dataset, spec in files.items():
+        if not isinstance(spec, dict):
+            raise RegistryError(
+                f"{where}: files.{dataset} must map override keys to values, e.g. {example}"
+            )
+        unknown = sorted(set(spec) - set(FILE_OVERRIDE_KEYS))
+        if unknown:
+            raise RegistryError(
+                f"{where}: files.{dataset} may override only {list(FILE_OVERRIDE_KEYS)}, "
+                f"not {unknown}; e.g. {example}"
+            )

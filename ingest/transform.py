@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from ingest.paths import DBT_PROJECT_DIR, PROFILES_DIR, duckdb_path
+from ingest.paths import PROFILES_DIR, dbt_project_dir, duckdb_path
 
 
 class DbtError(RuntimeError):
@@ -52,7 +52,8 @@ def run_dbt(*args: str, db_path: Path | None = None, quiet: bool = False) -> Dbt
 
     os.environ["PATHWAYS_DUCKDB_PATH"] = str(db_path or duckdb_path())
     os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")  # offline, student data
-    argv = [*args, "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(PROFILES_DIR)]
+    project = str(dbt_project_dir())
+    argv = [*args, "--project-dir", project, "--profiles-dir", str(PROFILES_DIR)]
     if quiet:
         argv = ["--quiet", *argv]
     try:

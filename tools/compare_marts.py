@@ -9,7 +9,12 @@ line of its own: the same counts with that column compared too, i.e. how many ro
 alone makes differ. Exit 1 when a table, a column or a row differs (ignored columns
 aside), 0 when the marts are identical.
 
+With --exclude-district ID (repeatable), the rows of those districts are left out of every
+table that has a district_id column: "nothing changed for anyone else" after a change that
+concerns one district (e.g. its own crosswalk rows).
+
     python tools/compare_marts.py OLD.duckdb NEW.duckdb [--ignore TABLE.COLUMN ...] [--schema marts]
+        [--exclude-district ID ...]
 """
 
 from __future__ import annotations
@@ -50,10 +55,23 @@ def _only_in(con, left: str, right: str, columns: list[str]) -> int:
     return con.execute(f"select count(*) from ({query})").fetchone()[0]
 
 
+def _rows_of(relation: str, columns: list[str], exclude: list[str]) -> str:
+    """The relation, without the excluded districts' rows when it has a district_id."""
+    if not exclude or "district_id" not in columns:
+        return relation
+    ids = ", ".join("'" + d.replace("'", "''") + "'" for d in exclude)
+    return f"(select * from {relation} where district_id is null or district_id not in ({ids}))"
+
+
 def compare(
-    old: Path, new: Path, ignore: set[str], schema: str = "marts"
+    old: Path,
+    new: Path,
+    ignore: set[str],
+    schema: str = "marts",
+    exclude_districts: list[str] | tuple[str, ...] = (),
 ) -> tuple[list[str], bool]:
-    """The report lines and whether the marts differ (ignored columns aside)."""
+    """The report lines and whether the marts differ (ignored columns aside), the excluded
+    districts' rows left out."""
     con = duckdb.connect()
     con.execute(f"attach {_quote(str(old))} as old_db (read_only)")
     con.execute(f"attach {_quote(str(new))} as new_db (read_only)")
@@ -65,14 +83,18 @@ def compare(
             lines.append(f"{table}: only in {'new' if table not in old_tables else 'old'}")
             differ = True
             continue
-        left, right = (f"{db}.{_quote(schema)}.{_quote(table)}" for db in ("old_db", "new_db"))
         old_columns = _columns(con, "old_db", schema, table)
         new_columns = _columns(con, "new_db", schema, table)
+        exclude = list(exclude_districts)
+        left, right = (
+            _rows_of(f"{db}.{_quote(schema)}.{_quote(table)}", columns, exclude)
+            for db, columns in (("old_db", old_columns), ("new_db", new_columns))
+        )
         ignored = [c for c in old_columns if f"{table}.{c}" in ignore]
         compared = [c for c in old_columns if c in new_columns and c not in ignored]
         unmatched = sorted(set(old_columns) ^ set(new_columns))
-        rows_old = con.execute(f"select count(*) from {left}").fetchone()[0]
-        rows_new = con.execute(f"select count(*) from {right}").fetchone()[0]
+        rows_old = con.execute(f"select count(*) from {left} as rows_old").fetchone()[0]
+        rows_new = con.execute(f"select count(*) from {right} as rows_new").fetchone()[0]
         only_old = _only_in(con, left, right, compared)
         only_new = _only_in(con, right, left, compared)
         line = (
@@ -111,11 +133,20 @@ def main(argv: list[str] | None = None) -> int:
         help="columns left out of the comparison (keys whose recipe changed on purpose)",
     )
     parser.add_argument("--schema", default="marts", help="the schema compared (default: marts)")
+    parser.add_argument(
+        "--exclude-district",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="leave this district's rows out (tables with a district_id column); repeatable",
+    )
     args = parser.parse_args(argv)
     for path in (args.old, args.new):
         if not path.is_file():
             parser.error(f"{path}: no such DuckDB file")
-    lines, differ = compare(args.old, args.new, set(args.ignore), args.schema)
+    lines, differ = compare(
+        args.old, args.new, set(args.ignore), args.schema, args.exclude_district
+    )
     print("\n".join(lines))
     print(f"{args.schema} differ" if differ else f"{args.schema} identical")
     return 1 if differ else 0

@@ -7,7 +7,9 @@
     Where the shared lookups come from (rule_lookups, one entry per entity):
     - districts: stg_pathways__districts (the registry): state, state_district_id;
     - schools: stg_pathways__district_schools (the registry): registry_school_id;
-    - crosswalk seeds (xwalk_*), joined on the row's SIS and code: their mapped columns;
+    - crosswalk seeds (xwalk_*), resolved per district (a row naming the district wins over
+      the SIS-wide row: resolved_crosswalk) and joined on the row's district, SIS and code:
+      their mapped columns;
     - accepted_students: int_<sis>__students, the students that passed every row rule;
     - course_listings: the file itself, how many versions it lists of a course;
     - the uniqueness count (rows_with_key, rows_with_student_id, rows_with_staff_id).
@@ -171,6 +173,21 @@ with_school_year as (
 
 ),
 {% endif %}
+    {%- set crosswalks = lookups | select('in', spec.crosswalks) | list %}
+    {%- if crosswalks %}
+crosswalk_districts as (
+
+    select distinct district_id from {{ relation }}
+
+),
+{% endif %}
+    {%- for name in crosswalks %}
+{{ name }}_crosswalk as (
+
+    select * from {{ ref(spec.crosswalks[name][0]) }}
+
+),
+{% endfor %}
     {%- for name in lookups %}
 {{ name }} as (
 {% if name == 'districts' %}
@@ -186,7 +203,7 @@ with_school_year as (
 {% elif name == 'course_listings' %}
     {{ distinct_listings(rows, listing_key, listed) }}
 {% else %}
-    select * from {{ ref(spec.crosswalks[name][0]) }}
+    {{ resolved_crosswalk(name ~ '_crosswalk', 'crosswalk_districts', spec.crosswalks[name][2].keys() | list) }}
 {% endif %}
 ),
 {% endfor %}
@@ -202,16 +219,69 @@ joined as (
 
 
 {#
-    xwalk_join(crosswalk, relation, code_column): left join of a crosswalk seed CTE on the
-    row's SIS and its code (`<relation>.sis = <crosswalk>.sis and <relation>.<code_column> =
-    <crosswalk>.source_code`). A code with no row leaves the crosswalk's columns NULL, which
-    the maps_to rule reports.
+    xwalk_join(crosswalk, relation, code_column): left join of a resolved crosswalk CTE
+    (resolved_crosswalk) on the row's district, SIS and code (`<relation>.district_id =
+    <crosswalk>.district_id and <relation>.sis = <crosswalk>.sis and
+    <relation>.<code_column> = <crosswalk>.source_code`). A code with no row leaves the
+    crosswalk's columns NULL, which the maps_to rule reports.
 #}
 {% macro xwalk_join(crosswalk, relation, code_column) -%}
     left join {{ crosswalk }}
         on
-            {{ relation }}.sis = {{ crosswalk }}.sis
+            {{ relation }}.district_id = {{ crosswalk }}.district_id
+            and {{ relation }}.sis = {{ crosswalk }}.sis
             and {{ relation }}.{{ code_column }} = {{ crosswalk }}.source_code
+{%- endmacro %}
+
+
+{#
+    resolved_crosswalk(crosswalk, districts, columns): the body of a CTE holding, for every
+    district of the `districts` CTE (one `district_id` column), its crosswalk: the rows of the
+    `crosswalk` CTE (a seed with sis, district_id, source_code) that name the district, plus
+    the SIS-wide rows (district_id NULL) whose (sis, source_code) the district has no row of
+    its own for. A district's row wins over the SIS-wide row, for that district only.
+    Columns: district_id, sis, source_code and `columns` (the mapped columns read), plus
+    is_district_row. Standard SQL (no window, no qualify): one place, every SIS and entity.
+#}
+{% macro resolved_crosswalk(crosswalk, districts, columns=[]) -%}
+    {%- set mapped = [] -%}
+    {%- for column in columns if column not in ['district_id', 'sis', 'source_code'] -%}
+        {%- do mapped.append(crosswalk ~ '.' ~ column) -%}
+    {%- endfor -%}
+    select
+        {{ crosswalk }}.district_id,
+        {{ crosswalk }}.sis,
+        {{ crosswalk }}.source_code,
+        {%- for column in mapped %}
+        {{ column }},
+        {%- endfor %}
+        true as is_district_row
+    from {{ crosswalk }}
+    inner join {{ districts }}
+        on {{ crosswalk }}.district_id = {{ districts }}.district_id
+
+    union all
+
+    select
+        {{ districts }}.district_id,
+        {{ crosswalk }}.sis,
+        {{ crosswalk }}.source_code,
+        {%- for column in mapped %}
+        {{ column }},
+        {%- endfor %}
+        false as is_district_row
+    from {{ crosswalk }}
+    cross join {{ districts }}
+    where
+        {{ crosswalk }}.district_id is null
+        and not exists (
+            select 1
+            from {{ crosswalk }} as district_rows
+            where
+                district_rows.district_id = {{ districts }}.district_id
+                and district_rows.sis = {{ crosswalk }}.sis
+                and district_rows.source_code = {{ crosswalk }}.source_code
+        )
 {%- endmacro %}
 
 

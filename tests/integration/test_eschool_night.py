@@ -1,7 +1,11 @@
 """eSchool / eSchoolPLUS end to end: both export variants (Cognos UTF-16 TSV for
 caddo_lake_isd, Download Manager Windows-1252 CSV with `#!#` record terminators for
 red_river_cisd) served by a real SFTP server on 127.0.0.1, ingested through the SAME
-declarations into the real DuckDB file, dbt build, assertions on the marts. The night is
+declarations into the real DuckDB file, dbt build, assertions on the marts. The onboarding
+district cedar_bend_isd (Download Manager) names its files its own way (`Students.csv`, its
+registry `files:`) and defines its own mark types (SEM1, SEM2): its files all load and its
+marks of its own codes are rejected, exactly those, until its district crosswalk rows are
+added (tests/integration/test_district_overrides.py). The night is
 played once per test session, together with the other SIS's, against one warehouse
 (tests/integration/conftest.py)."""
 
@@ -20,6 +24,12 @@ DATASETS = {"students", "staff", "courses", "course_requests", "grades", "gpa"}
 VARIANT_DISTRICTS = {"download_manager": "red_river_cisd", "cognos": "caddo_lake_isd"}
 ENCODINGS = {"red_river_cisd": "windows-1252", "caddo_lake_isd": "utf-16"}
 DELIMITERS = {"red_river_cisd": ",", "caddo_lake_isd": "\t"}
+OWN_CODES = "cedar_bend_isd"  # onboarding: district-defined mark types and file names
+OWN_MARK_TYPES = {"SEM1", "SEM2", "FINL"}
+OWN_FILE_NAMES = {
+    "students": "Students.csv", "staff": "Staff.csv", "courses": "Courses.csv",
+    "course_requests": "CourseRequests.csv", "grades": "Grades.csv", "gpa": "GPA.csv",
+}  # fmt: skip
 
 
 def _query(db: Path, sql: str, *params):
@@ -39,8 +49,46 @@ def night(demo_nights):
 
 
 def test_both_variants_are_demo_districts(night):
-    variants = {d.export_variant: d.id for d in night["districts"]}
-    assert variants == VARIANT_DISTRICTS
+    live = {d.export_variant: d.id for d in night["districts"] if d.status == "live"}
+    assert live == VARIANT_DISTRICTS
+    others = {(d.id, d.status, d.export_variant) for d in night["districts"] if d.status != "live"}
+    assert others == {(OWN_CODES, "onboarding", "download_manager")}
+
+
+def _own_code_marks(db: Path) -> dict[str, int]:
+    """cedar_bend_isd's marks of its own mark types, by code, as received."""
+    rows = _query(
+        db,
+        "select upper(trim(mark_type)), count(*) from raw_eschool.grades "
+        "where _district_id = ? group by 1",
+        OWN_CODES,
+    )
+    return {code: n for code, n in rows if code in OWN_MARK_TYPES}
+
+
+def test_own_file_names_load(night):
+    (district_night,) = [n for n in night["report"].nights if n.district.id == OWN_CODES]
+    got = {f.entry["dataset"]: f for f in district_night.files}
+    assert {d: f.entry["file_name"] for d, f in got.items()} == OWN_FILE_NAMES
+    generated = night["generated"][OWN_CODES]
+    for dataset, f in got.items():
+        assert f.status == "loaded", (dataset, f.entry.get("reason"))
+        assert f.entry["rows_loaded"] == generated.rows[dataset]
+        assert f.entry["rows_unparseable"] == 0
+
+
+def test_exactly_the_own_mark_types_are_rejected(night):
+    db = night["db"]
+    own = _own_code_marks(db)
+    assert set(own) == {"SEM1", "SEM2"}  # no final (FINL) on this night
+    got = _query(
+        db,
+        "select district_id, dataset, reason, count(*) from validation.rejected_rows "
+        "where sis = 'eschool' group by all",
+    )
+    assert {(d, ds, reason): n for d, ds, reason, n in got} == {
+        (OWN_CODES, "grades", f"MARK_TYPE {code} is not a known term"): n for code, n in own.items()
+    }
 
 
 def test_served_by_openssh_when_installed(night):
@@ -82,11 +130,15 @@ def test_manifest_records_each_variants_dialect(night):
 def test_marts_hold_every_generated_row(night):
     report = night["report"]
     assert report.build.success and not report.build.errors, report.build.errors
+    own = sum(_own_code_marks(night["db"]).values())
+    assert own > 0
     for district_id, generated in night["generated"].items():
         got = report.mart_rows[district_id]
+        rejected = own if district_id == OWN_CODES else 0
         for mart, rows in generated.expected_marts.items():
-            assert got[mart] == rows, (district_id, mart, got[mart], rows)
-        assert report.rejected_rows[district_id] == 0
+            expected = rows - rejected if mart == "fct_student_grade" else rows
+            assert got[mart] == expected, (district_id, mart, got[mart], expected)
+        assert report.rejected_rows[district_id] == rejected
 
 
 @pytest.mark.parametrize("district_id", sorted(VARIANT_DISTRICTS.values()))

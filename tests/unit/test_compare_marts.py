@@ -65,3 +65,25 @@ def test_an_ignored_key_column_is_counted_apart(tmp_path, capsys):
         "ignored fct_student_grade.k_student_grade: with it compared, only in old 1, only in new 1"
         in out
     )
+
+
+def test_excluded_district_rows_are_left_out(tmp_path, capsys):
+    def warehouse(path: Path, rows: list[tuple[str, int]]) -> Path:
+        con = duckdb.connect(str(path))
+        con.execute("create schema marts")
+        con.execute("create table marts.fct_student_grade (district_id varchar, grade int)")
+        con.executemany("insert into marts.fct_student_grade values (?, ?)", rows)
+        con.execute("create table marts.dim_school (school_id varchar)")
+        con.close()
+        return path
+
+    old = warehouse(tmp_path / "old.duckdb", [("a", 90), ("b", 80)])
+    new = warehouse(tmp_path / "new.duckdb", [("a", 90), ("b", 81), ("b", 70)])
+    assert main([str(old), str(new)]) == 1
+    capsys.readouterr()
+    assert main([str(old), str(new), "--exclude-district", "b"]) == 0
+    assert "fct_student_grade: rows old 1 / new 1, only in old 0, only in new 0" in (
+        capsys.readouterr().out
+    )
+    new_a = warehouse(tmp_path / "new_a.duckdb", [("a", 91), ("b", 80)])
+    assert main([str(old), str(new_a), "--exclude-district", "b"]) == 1

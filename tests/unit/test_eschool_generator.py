@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.declarations import FileDeclaration, declarations_for
+from ingest.declarations import FileDeclaration, district_declarations
 from ingest.registry import District, load_registry
 from ingest.simulation.generators import GeneratedDistrict, generate_district
 from ingest.simulation.generators.common import LETTER_MARKS
@@ -35,12 +35,16 @@ GPA_SCALES = dict(HIGH_SCHOOL_GPA_TYPES)
 
 
 def _districts() -> dict[str, District]:
-    return {d.export_variant: d for d in load_registry() if d.sis == "eschool"}
+    """The live eSchool districts, one per export variant (cedar_bend_isd, onboarding, has
+    its own file names and mark types: test_district_defined_mark_types_and_file_names)."""
+    return {
+        d.export_variant: d for d in load_registry() if d.sis == "eschool" and d.status == "live"
+    }
 
 
 def _decl(district: District, dataset: str) -> FileDeclaration:
-    (decl,) = [d for d in declarations_for("eschool") if d.dataset == dataset]
-    return decl.for_variant(district.export_variant)
+    (decl,) = [d for d in district_declarations(district) if d.dataset == dataset]
+    return decl
 
 
 @pytest.fixture(scope="module")
@@ -279,3 +283,22 @@ def test_alternates_stand_in_for_a_primary_request(variant, rows):
     for r in requests:
         if r["REQUEST_TYPE"] == "R":
             assert r["ALT_TO_REQUEST"] == r["ALTERNATE_SEQUENCE"] == ""
+
+
+def test_district_defined_mark_types_and_file_names(tmp_path):
+    """cedar_bend_isd (districts.yml `demo: mark_types`, `files:`): its marks carry its own
+    MARK_TYPE codes where the SIS-wide ones would be, its GPA run terms stay the SIS codes,
+    and every file has its fixed name without a date."""
+    cedar = next(d for d in load_registry() if d.id == "cedar_bend_isd")
+    own = cedar.demo["mark_types"]
+    assert own == {"S1": "SEM1", "S2": "SEM2", "FIN": "FINL"}
+    gen = generate_district(cedar, tmp_path, night=NIGHT, students=STUDENTS)
+    assert {p.name for p in gen.files.values()} == {
+        "Students.csv", "Staff.csv", "Courses.csv", "CourseRequests.csv", "Grades.csv", "GPA.csv",
+    }  # fmt: skip
+    marks = {r["MARK_TYPE"] for r in _rows(gen, cedar, "grades")}
+    assert {"SEM1", "SEM2"} <= marks
+    assert not marks & set(own)  # never the SIS-wide code it replaces
+    assert marks - set(own.values()) <= {"Q1", "Q2", "Q3", "Q4", "T1", "T2", "T3", "Y1"}
+    run_terms = {r["RUN_TERM_YEAR"] for r in _rows(gen, cedar, "gpa")} - {""}
+    assert run_terms and not run_terms & set(own.values())

@@ -12,10 +12,17 @@ districts as (
 
 ),
 
-grade_levels as (
+grade_level_rows as (
 
     select * from {{ ref('xwalk_grade_levels') }}
     where sis = 'pathways'
+
+),
+
+-- per district: its own row of a registry grade code wins over the shared one
+grade_levels as (
+
+    {{ resolved_crosswalk('grade_level_rows', 'districts', ['grade_level', 'grade_level_number']) }}
 
 ),
 
@@ -37,9 +44,13 @@ final as (
     inner join districts
         on schools.district_id = districts.district_id
     left join grade_levels as low_grades
-        on schools.grade_low_code = low_grades.source_code
+        on
+            schools.district_id = low_grades.district_id
+            and schools.grade_low_code = low_grades.source_code
     left join grade_levels as high_grades
-        on schools.grade_high_code = high_grades.source_code
+        on
+            schools.district_id = high_grades.district_id
+            and schools.grade_high_code = high_grades.source_code
 
 )
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from ingest.declarations import declarations_for
+from ingest.declarations import district_declarations
 from ingest.registry import District
 from ingest.simulation.generators.common import (
     DEFAULT_ENCODING,
@@ -76,11 +76,7 @@ def generate_district(
     encoding = encoding or district.demo.get("encoding", DEFAULT_ENCODING)
     codecs.lookup(encoding)  # an unknown encoding fails before any file is written
 
-    decls = {
-        d.dataset: d.for_variant(district.export_variant)
-        for d in declarations_for(district.sis)
-        if d.applies_to_state(district.state)
-    }
+    decls = {d.dataset: d for d in district_declarations(district)}
     built = builder(district, random.Random(seed), night, count, frozenset(decls))
     missing = set(decls) - {dataset for dataset, _, _ in built.files}
     if missing:

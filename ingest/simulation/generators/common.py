@@ -110,6 +110,10 @@ def write_declared_file(
 
 
 def file_name(decl: FileDeclaration, night: date) -> str:
+    """The pattern with the night's date for its `*`; a pattern without wildcards (a
+    district's own fixed name, `Students.csv`) as it is."""
+    if not any(c in decl.pattern for c in "*?["):
+        return decl.pattern
     if decl.pattern.count("*") != 1:
         raise ValueError(f"{decl.sis}.{decl.dataset}: pattern {decl.pattern!r} needs one '*'")
     return decl.pattern.replace("*", night.strftime("%Y%m%d"))

@@ -14,7 +14,11 @@ The population (students, courses, marks) comes from the shared helpers
   the primary they stand in for (ALT_TO_REQUEST) and their order (ALTERNATE_SEQUENCE).
 - In a quoted export (Download Manager) one course title holds a CRLF line break; an
   unquoted one (Cognos TSV) never holds a tab or a line break.
-Every row is valid: the marts must hold exactly `expected_marts`.
+- A district may define its own mark types (`demo: mark_types: {S1: SEM1, ...}` in
+  districts.yml): its marks file carries them, and they map only through its own
+  district rows of xwalk_terms.
+Every row is valid: the marts must hold exactly `expected_marts` (with a district's own mark
+types, once its district crosswalk rows are in the seeds).
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ import unicodedata
 from collections.abc import Sequence
 from datetime import date
 
+from ingest.declarations import district_declarations
 from ingest.registry import District, School
 from ingest.simulation.generators.common import (
     COURSES_PER_YEAR,
@@ -39,7 +44,6 @@ from ingest.simulation.generators.common import (
     _clamp,
     _course_schools,
     _decimal,
-    _declaration,
     _serves,
     grade_number,
     school_year_of,
@@ -355,15 +359,22 @@ def build(
     staff, counselors = _staff_rows(district, rng, enrolment)
     student_rows = _student_rows(district, rng, students, skyward_students, counselors)
     courses = _build_courses(district, rng, count)
-    quoted = bool(_declaration(SIS, "courses").for_variant(district.export_variant).quote)
+    quoted = bool(next(d for d in district_declarations(district) if d.dataset == "courses").quote)
     skyward_grades, _earned = _build_grades(district, rng, night, students, courses)
     grade_rows = _grade_rows(skyward_grades)
+    # the district's own MARK_TYPE codes (districts.yml `demo: mark_types: {S1: SEM1}`): the
+    # marks file carries them; the GPA run term stays the SIS-wide code
+    own_codes = {str(k): str(v) for k, v in (district.demo.get("mark_types") or {}).items()}
+    marks_file = [
+        {**row, "MARK_TYPE": own_codes.get(row["MARK_TYPE"], row["MARK_TYPE"])}
+        for row in grade_rows
+    ]
     rows = {
         "students": student_rows,
         "staff": staff,
         "courses": _course_rows(courses, night, quoted),
         "course_requests": _request_rows(district, rng, night, students, student_rows, courses),
-        "grades": grade_rows,
+        "grades": marks_file,
         "gpa": _gpa_rows(district, rng, night, students, grade_rows),
     }
     marts = {

@@ -9,7 +9,8 @@
 -- How to resolve?
 --   Send the district the file name, line number and reason from validation.rejected_rows;
 --   they fix the record (or the export) in their SIS and the next nightly file corrects it.
---   An unknown code that is legitimate is added to the crosswalk seed instead.
+--   An unknown code that is legitimate is added to the crosswalk seed instead: as a row
+--   naming the district (district_id) when the code is the district's own.
 {{ config(severity='warn') }}
 
 select
