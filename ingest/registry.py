@@ -41,6 +41,8 @@ class District:
     export_variant: str | None = None  # for a SIS whose files come in variants (eSchool)
     demo: dict = field(default_factory=dict)  # synthetic generator settings (demo districts)
     guards: dict = field(default_factory=dict)  # overrides of ingest.guards.Guards
+    # its Data Validation Worksheet when not seeds/worksheets/<id>.csv (ingest/worksheets.py)
+    worksheet: str | None = None
 
     @property
     def transfer_method(self) -> str:
@@ -75,6 +77,7 @@ def load_registry(path: Path = DEFAULT_REGISTRY) -> list[District]:
                 demo=dict(entry.get("demo") or {}),
                 export_variant=entry.get("export_variant"),
                 guards=dict(entry.get("guards") or {}),
+                worksheet=str(entry["worksheet"]) if entry.get("worksheet") else None,
             )
         )
     ids = [d.id for d in districts]
