@@ -25,6 +25,11 @@ LINEAGE_COLUMNS = (
 )
 
 
+# The `meta.sis` of the platform's own sources: its files (Users data) are declared once and
+# apply to every district in addition to its SIS's files.
+PLATFORM = "pathways"
+
+
 class DeclarationError(ValueError):
     """A sources YAML declares a file the ingest cannot read as declared."""
 

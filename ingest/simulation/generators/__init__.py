@@ -17,8 +17,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from ingest.declarations import declarations_for
+from ingest.declarations import PLATFORM, declarations_for
 from ingest.registry import District
+from ingest.simulation.generators import users
 from ingest.simulation.generators.common import (
     DEFAULT_ENCODING,
     SisNight,
@@ -100,4 +101,13 @@ def generate_district(
         files[dataset] = path
         paths.append(path)
     expected = dict(built.expected_marts, dim_school=len(district.schools))
+    if district.demo.get("users"):  # Users data, any SIS (generators/users.py)
+        staff = [r for dataset, _, ds_rows in built.files if dataset == "staff" for r in ds_rows]
+        users_night = users.build(district, random.Random(seed + 1), staff)
+        (decl,) = [d for d in declarations_for(PLATFORM) if d.dataset == "users"]
+        path = out_dir / file_name(decl, night)
+        rows["users"] = write_declared_file(path, decl, users_night.rows, encoding="utf-8")
+        files["users"] = path
+        paths.append(path)
+        expected["dim_staff"] = expected.get("dim_staff", 0) + users_night.new_staff
     return GeneratedDistrict(district.id, out_dir, files, rows, expected, paths)
