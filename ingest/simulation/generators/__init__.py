@@ -17,9 +17,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from ingest.declarations import PLATFORM, declarations_for
+from ingest.declarations import declarations_for
 from ingest.registry import District
-from ingest.simulation.generators import users
 from ingest.simulation.generators.common import (
     DEFAULT_ENCODING,
     SisNight,
@@ -40,6 +39,7 @@ class GeneratedDistrict:
     expected_marts: dict[str, int]  # mart name -> rows the dbt marts must hold for this district
     paths: list[Path] = field(default_factory=list)  # every file written (several per dataset
     # when a SIS sends one file per term)
+    staff: list = field(default_factory=list)  # the staff rows written (Users data reuses ids)
 
 
 SisBuilder = Callable[[District, random.Random, date, int, frozenset[str]], SisNight]
@@ -101,13 +101,5 @@ def generate_district(
         files[dataset] = path
         paths.append(path)
     expected = dict(built.expected_marts, dim_school=len(district.schools))
-    if district.demo.get("users"):  # Users data, any SIS (generators/users.py)
-        staff = [r for dataset, _, ds_rows in built.files if dataset == "staff" for r in ds_rows]
-        users_night = users.build(district, random.Random(seed + 1), staff)
-        (decl,) = [d for d in declarations_for(PLATFORM) if d.dataset == "users"]
-        path = out_dir / file_name(decl, night)
-        rows["users"] = write_declared_file(path, decl, users_night.rows, encoding="utf-8")
-        files["users"] = path
-        paths.append(path)
-        expected["dim_staff"] = expected.get("dim_staff", 0) + users_night.new_staff
-    return GeneratedDistrict(district.id, out_dir, files, rows, expected, paths)
+    staff = [r for dataset, _, ds_rows in built.files if dataset == "staff" for r in ds_rows]
+    return GeneratedDistrict(district.id, out_dir, files, rows, expected, paths, staff)

@@ -13,9 +13,17 @@ import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 
+from ingest.declarations import PLATFORM, declarations_for
 from ingest.registry import District
-from ingest.simulation.generators.common import FIRST_NAMES, LAST_NAMES
+from ingest.simulation.generators import GeneratedDistrict
+from ingest.simulation.generators.common import (
+    FIRST_NAMES,
+    LAST_NAMES,
+    file_name,
+    write_declared_file,
+)
 
 # The staff id column of each SIS's staff file (the UserID a merged user carries).
 STAFF_ID_COLUMN = {
@@ -66,3 +74,16 @@ def build(
     # a district-wide counselor coordinator: every school, the first is the home school
     rows.append(person(f"PW{len(schools) + 1:04d}", "counselor", schools))
     return UsersNight(rows, new_staff=len(rows) - min(MERGED_USERS, len(sis_ids)))
+
+
+def add_users(district: District, generated: GeneratedDistrict, night: date, seed: int) -> None:
+    """Write the night's users file next to the district's SIS files (demo districts with
+    `demo: {users: true}`) and count its new staff in the expected dim_staff rows."""
+    users_night = build(district, random.Random(seed + 1), generated.staff)
+    (decl,) = [d for d in declarations_for(PLATFORM) if d.dataset == "users"]
+    path = generated.folder / file_name(decl, night)
+    generated.rows["users"] = write_declared_file(path, decl, users_night.rows)
+    generated.files["users"] = path
+    generated.paths.append(path)
+    marts = generated.expected_marts
+    marts["dim_staff"] = marts.get("dim_staff", 0) + users_night.new_staff
