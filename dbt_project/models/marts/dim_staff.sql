@@ -21,12 +21,12 @@ users as (
 merged as (
 
     select
+        staff.state_staff_id,
         coalesce(staff.k_staff, users.k_staff) as k_staff,
         coalesce(staff.k_school, users.k_school) as k_school,
         coalesce(staff.district_id, users.district_id) as district_id,
         coalesce(staff.sis, users.sis) as sis,
         coalesce(staff.staff_id, users.staff_id) as staff_id,
-        staff.state_staff_id,
         coalesce(staff.last_name, users.last_name) as last_name,
         coalesce(staff.first_name, users.first_name) as first_name,
         coalesce(staff.email, users.email) as email,

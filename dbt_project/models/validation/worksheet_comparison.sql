@@ -165,13 +165,13 @@ final as (
         matched.grade_level,
         matched.expected_count,
         matched.actual_count,
-        matched.actual_count - matched.expected_count as difference,
         matched.tolerance_pct,
+        matched.source_file,
+        matched.line_number,
+        matched.actual_count - matched.expected_count as difference,
         matched.expected_count * matched.tolerance_pct / 100.0 as allowed_difference,
         abs(matched.actual_count - matched.expected_count)
-        <= matched.expected_count * matched.tolerance_pct / 100.0 as is_within_tolerance,
-        matched.source_file,
-        matched.line_number
+        <= matched.expected_count * matched.tolerance_pct / 100.0 as is_within_tolerance
     from matched
     left join districts
         on matched.district_id = districts.district_id
