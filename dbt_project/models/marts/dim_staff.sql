@@ -22,8 +22,6 @@ merged as (
 
     select
         staff.state_staff_id,
-        coalesce(staff.k_staff, users.k_staff) as k_staff,
-        coalesce(staff.k_school, users.k_school) as k_school,
         coalesce(staff.district_id, users.district_id) as district_id,
         coalesce(staff.sis, users.sis) as sis,
         coalesce(staff.staff_id, users.staff_id) as staff_id,
@@ -45,9 +43,9 @@ merged as (
 final as (
 
     select
-        k_staff,
+        {{ entity_key('k_staff') }} as k_staff,
         {{ entity_key('k_district') }} as k_district,
-        k_school,
+        {{ entity_key('k_school') }} as k_school,
         district_id,
         sis,
         staff_id,
