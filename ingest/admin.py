@@ -112,6 +112,7 @@ def purge_district(db_path: Path, district_id: str) -> dict[str, int]:
     for folder in (
         *scratch_root().glob(f"{district_id}-*"),
         work_dir() / "dlt" / f"pathways__{district_id}",
+        *(work_dir() / "dlt").glob(f"pathways__{district_id}__raw_*"),  # platform files' loads
     ):
         shutil.rmtree(folder, ignore_errors=True)
     return deleted

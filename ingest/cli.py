@@ -185,6 +185,20 @@ def cmd_benchmark(args) -> int:
     return 0
 
 
+def cmd_worksheet_template(args) -> int:
+    from ingest.worksheets import template
+
+    districts = {d.id: d for d in load_registry(args.registry)}
+    if args.district not in districts:
+        print(f"{args.district} is not in {args.registry}", file=sys.stderr)
+        return 2
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(template(districts[args.district]), encoding="utf-8")
+    print(f"wrote {out}: fill in expected_count (and tolerance_pct) on every line")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="pathways", description=__doc__)
     parser.add_argument(
@@ -261,6 +275,14 @@ def main(argv: list[str] | None = None) -> int:
     )
     plugin.set_defaults(func=cmd_powerschool_plugin)
     plugin.add_argument("--out", required=True, help="the zip file to write")
+
+    sheet = sub.add_parser(
+        "worksheet-template",
+        help="write a Data Validation Worksheet to fill in (one line per school and grade)",
+    )
+    sheet.set_defaults(func=cmd_worksheet_template)
+    sheet.add_argument("--district", required=True)
+    sheet.add_argument("--out", required=True, help="the CSV file to write")
 
     args = parser.parse_args(argv)
     owner_only()  # whatever the umask: warehouse, work and scratch files are owner-only

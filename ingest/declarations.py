@@ -31,6 +31,11 @@ LINEAGE_COLUMNS = (
 )
 
 
+# The `meta.sis` of the platform's own sources: its files (Users data) are declared once and
+# apply to every district in addition to its SIS's files.
+PLATFORM = "pathways"
+
+
 class DeclarationError(ValueError):
     """A sources YAML declares a file the ingest cannot read as declared."""
 
@@ -212,10 +217,14 @@ def declarations_for(sis: str, dbt_project_dir: Path = DBT_PROJECT_DIR) -> list[
 
 
 def district_declarations(
-    district: District, declarations: dict[str, list[FileDeclaration]] | None = None
+    district: District,
+    declarations: dict[str, list[FileDeclaration]] | None = None,
+    *,
+    platform: bool = False,
 ) -> list[FileDeclaration]:
     """The files a district sends: its SIS's declarations for its state, in its export
-    variant, with its registry `files:` overrides (pattern, name_date, encoding, delimiter,
+    variant, and with `platform` also the platform's files any district may send (Users
+    data), with its registry `files:` overrides (pattern, name_date, encoding, delimiter,
     header) applied. The one place the ingest and the generators pick a district's files."""
     declarations = declarations if declarations is not None else load_declarations()
     decls = [
@@ -223,9 +232,14 @@ def district_declarations(
         for d in declarations.get(district.sis, [])
         if d.applies_to_state(district.state)
     ]
+    platform_decls = [
+        d for d in declarations.get(PLATFORM, []) if d.applies_to_state(district.state)
+    ]
     where = f"districts.yml: district {district.id!r}"
     check_file_overrides(where, district.files)
-    by_dataset = {d.dataset: d for d in decls}
+    by_dataset = {d.dataset: d for d in decls + platform_decls}
+    if platform:
+        decls += platform_decls
     unknown = sorted(set(district.files) - set(by_dataset))
     if unknown:
         raise RegistryError(

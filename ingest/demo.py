@@ -25,6 +25,7 @@ from zoneinfo import ZoneInfo
 
 from ingest.registry import API_TRANSFER, District
 from ingest.simulation.generators import GeneratedDistrict, generate_district
+from ingest.simulation.generators.users import add_users
 from ingest.simulation.sftp_server import SftpServer, generate_client_key, start_sftp_server
 
 API_RECORDS = "records.json"  # a PowerSchool district's night: query name -> records
@@ -59,6 +60,8 @@ def write_night(
             else:
                 old.unlink()
         out[d.id] = generate_district(d, folder, night=night, students=students)
+        if d.demo.get("users"):  # Users data, whatever the SIS
+            add_users(d, out[d.id], night, int(d.demo.get("seed", 1)))
         # as if the district's export job wrote them at 1 a.m. its time, before the cutoff
         sent = datetime.combine(night, time(1, 0), ZoneInfo(d.timezone)).timestamp()
         for path in out[d.id].paths:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import duckdb
 
-from ingest import warehouse
+from ingest import warehouse, worksheets
 from ingest.declarations import load_declarations
 from ingest.paths import duckdb_path
 from ingest.pipeline import DistrictNight, ingest_district
@@ -40,6 +40,8 @@ MARTS = (
 class NightReport:
     nights: list[DistrictNight] = field(default_factory=list)
     district_errors: dict[str, str] = field(default_factory=dict)  # district -> why it failed
+    # district -> why its Data Validation Worksheet could not be read (ingest/worksheets.py)
+    worksheet_errors: dict[str, str] = field(default_factory=dict)
     freshness: DbtRun | None = None
     build: DbtRun | None = None
     docs: DbtRun | None = None
@@ -51,6 +53,7 @@ class NightReport:
     def failures(self) -> list[str]:
         """Every district and file that failed or was held back, and a failed build."""
         found = [f"district {d}: FAILED ({why})" for d, why in self.district_errors.items()]
+        found += [f"district {d}: WORKSHEET ({why})" for d, why in self.worksheet_errors.items()]
         for night in self.nights:
             found += [
                 f"district {night.district.id}: {f.label} {f.status.upper()}"
@@ -83,6 +86,8 @@ def ingest_districts(
     with warehouse.connect(db_path) as con:
         warehouse.prepare(con, warehouse.raw_tables(declarations))
         warehouse.write_registry(con, all_districts or districts)
+        # a malformed worksheet is reported and keeps its last good copy; the night goes on
+        report.worksheet_errors.update(worksheets.write_worksheets(con, all_districts or districts))
     for district in districts:
         if district.status == "paused":
             continue
@@ -205,6 +210,8 @@ def format_report(report: NightReport) -> str:
             )
     for district_id, error in report.district_errors.items():
         lines.append(f"\n== {district_id} == FAILED: {error}")
+    for district_id, error in report.worksheet_errors.items():
+        lines.append(f"\n== {district_id} == WORKSHEET NOT LOADED: {error}")
     if report.freshness:
         f = report.freshness
         lines.append(

@@ -107,7 +107,7 @@ def _entry(district: District, decl: FileDeclaration, received_at: datetime, **v
     entry = dict.fromkeys(warehouse.MANIFEST_COLUMNS)
     entry.update(
         district_id=district.id,
-        sis=district.sis,
+        sis=decl.sis,  # the district's SIS, or `pathways` for a platform file (Users data)
         dataset=decl.dataset,
         received_at=received_at,
         delimiter=decl.delimiter,
@@ -130,9 +130,10 @@ def ingest_district(
 
         return ingest_api_district(district, db_path=db_path, keep_loads=keep_loads, run_id=run_id)
     declarations = declarations if declarations is not None else load_declarations()
-    decls = district_declarations(district, declarations)
-    if not decls:
+    if not district_declarations(district, declarations):
         raise ValueError(f"district {district.id}: no file declarations for SIS {district.sis!r}")
+    # with the platform's files (Users data) any district may send, whatever its SIS
+    decls = district_declarations(district, declarations, platform=True)
     guards = guards_for(district)
     received_at = datetime.now(UTC)
     scratch_root().mkdir(parents=True, exist_ok=True)
@@ -142,7 +143,7 @@ def ingest_district(
         with warehouse.connect(db_path) as con:
             warehouse.prepare(con, warehouse.raw_tables(declarations))
             latest = {
-                d.dataset: warehouse.latest_loaded(con, district.id, d.dataset, district.sis)
+                d.dataset: warehouse.latest_loaded(con, district.id, d.dataset, d.sis)
                 for d in decls
             }
 
@@ -199,24 +200,30 @@ def ingest_district(
                     tonight.add(outcome.entry["file_sha256"])
                     night.files.append(outcome)
         to_load = [o for o in night.files if o.status == "pending"]
-        night.load_id = _load(district, db_path, to_load) if to_load else None
+        # one load per raw schema: the SIS's files, and the platform's (raw_pathways) if any
+        load_ids = {
+            schema: _load(district, db_path, [o for o in to_load if o.decl.schema == schema])
+            for schema in dict.fromkeys(o.decl.schema for o in to_load)
+        }
+        night.load_id = next(iter(load_ids.values()), None)
         with warehouse.connect(db_path) as con:
             con.execute("begin")
             for outcome in to_load:
-                _judge(outcome, night.load_id, guards, latest[outcome.decl.dataset])
+                load_id = load_ids[outcome.decl.schema]
+                _judge(outcome, load_id, guards, latest[outcome.decl.dataset])
             warehouse.record_files(
                 con,
                 [o.entry for o in night.files],
-                [r for o in to_load for r in _rejects(o, night.load_id)],
+                [r for o in to_load for r in _rejects(o, load_ids[o.decl.schema])],
             )
             for outcome in to_load:
-                if night.load_id:
+                if load_ids[outcome.decl.schema]:
                     warehouse.fix_row_numbers(
                         con,
                         outcome.decl,
                         district.id,
                         outcome.entry["file_sha256"],
-                        night.load_id,
+                        load_ids[outcome.decl.schema],
                         outcome.skipped_lines,
                     )
             for decl in decls:
@@ -352,9 +359,7 @@ def _check_file(
     scan = scan_bytes(local, encodings)
     entry.update(file_sha256=scan.sha256, size_bytes=scan.size_bytes, encoding=scan.encoding)
     with warehouse.connect(db_path) as con:
-        seen = warehouse.statuses_of_content(
-            con, district.id, decl.dataset, district.sis, scan.sha256
-        )
+        seen = warehouse.statuses_of_content(con, district.id, decl.dataset, decl.sis, scan.sha256)
     if "loaded" in seen or "stale" in seen:
         entry.update(
             status="duplicate",
@@ -391,12 +396,13 @@ def _check_file(
 
 
 def district_pipeline(district: District, db_path: Path, schema: str) -> dlt.Pipeline:
-    """The district's dlt pipeline into `schema` of the warehouse, with no package left
-    pending from a killed night."""
+    """The district's dlt pipeline into `schema` of the warehouse (one per raw schema: its
+    SIS's and the platform's), with no package left pending from a killed night."""
     # .dlt/config.toml makes Arrow rows carry _dlt_load_id and deletes completed packages
     # (plaintext student data) from dlt's working folder.
     pipeline = dlt.pipeline(
-        pipeline_name=f"pathways__{district.id}",
+        pipeline_name=f"pathways__{district.id}"
+        + ("" if schema == f"raw_{district.sis}" else f"__{schema}"),
         # raw rows carry their line number: DuckDB may insert them in any order, which
         # parallelises the load (measured ~20% faster)
         destination=dlt.destinations.duckdb(
@@ -416,7 +422,8 @@ def _load(district: District, db_path: Path, outcomes: list[FileOutcome]) -> str
     """One dlt load for the district's night: a resource per dataset, Arrow tables in. A file
     whose parse fails is marked on its outcome and the others load; a failed load marks every
     file. Returns the load id (None when nothing reached the warehouse)."""
-    pipeline = district_pipeline(district, db_path, outcomes[0].decl.schema)
+    schema = outcomes[0].decl.schema
+    pipeline = district_pipeline(district, db_path, schema)
     loaded_at = datetime.now(UTC)
     resources = []
     for dataset in dict.fromkeys(o.decl.dataset for o in outcomes):

@@ -47,6 +47,8 @@ class District:
     # per dataset, overrides of its file declaration (FILE_OVERRIDE_KEYS), e.g.
     # {"students": {"pattern": "Students.csv", "name_date": None}}
     files: dict = field(default_factory=dict)
+    # its Data Validation Worksheet when not seeds/worksheets/<id>.csv (ingest/worksheets.py)
+    worksheet: str | None = None
 
     @property
     def transfer_method(self) -> str:
@@ -84,6 +86,7 @@ def load_registry(path: Path = DEFAULT_REGISTRY) -> list[District]:
                 export_variant=entry.get("export_variant"),
                 guards=dict(entry.get("guards") or {}),
                 files={dataset: dict(spec) for dataset, spec in files.items()},
+                worksheet=str(entry["worksheet"]) if entry.get("worksheet") else None,
             )
         )
     ids = [d.id for d in districts]

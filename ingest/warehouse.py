@@ -104,6 +104,17 @@ create table if not exists {META}.district_schools (
     grade_low varchar,
     grade_high varchar
 );
+-- Each district's Data Validation Worksheet (ingest/worksheets.py), one row per line.
+create table if not exists {META}.validation_worksheets (
+    district_id varchar not null,
+    dataset varchar not null,
+    school_id varchar,
+    grade_level varchar,
+    expected_count bigint not null,
+    tolerance_pct decimal(5, 2) not null,
+    source_file varchar not null,
+    line_number bigint not null
+);
 """
 
 MANIFEST_COLUMNS = (

@@ -76,8 +76,8 @@
 {#
     staff_rules(labels, own={}, role_required=true, known_role='a known staff role')
     groups: staff (staff_id missing / on more than one row, last_name, first_name), school
-    (school_id missing), state_staff_id (the TX unique ID format, which staff share with
-    students), staff_role (staff_role_code missing unless role_required is false — a role
+    (school_id missing), state_staff_id (the state's staff id format, `staff` in
+    var('pathways_state_id_formats'): TX unique staff ID; IN has none), staff_role (staff_role_code missing unless role_required is false — a role
     made from flags checks the flags instead — and unknown). Needs rows_with_staff_id and
     state in the calling CTE.
 #}
@@ -91,7 +91,7 @@
             required('first_name', labels.first_name),
         ]),
         ('school', [required('school_id', labels.school_id)] if 'school_id' in labels else []),
-        ('state_staff_id', [matches_format(labels.state_staff_id, 'state_staff_id', 'student')]
+        ('state_staff_id', [matches_format(labels.state_staff_id, 'state_staff_id', 'staff')]
             if 'state_staff_id' in labels else []),
         ('staff_role', role + [maps_to(labels.staff_role, 'staff_role_code', 'staff_role', known_role)]),
     ], own)) }}

@@ -36,6 +36,7 @@ Run one SIS file alone (`make check` does) and only that SIS's districts are wri
 from __future__ import annotations
 
 import dataclasses
+import os
 from datetime import date
 from types import ModuleType
 
@@ -48,6 +49,21 @@ from ingest.transform import run_dbt
 
 NIGHT = date(2026, 11, 27)
 LATER_NIGHTS = (2, 3)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_demo_worksheets(tmp_path_factory):
+    """The demo districts' worksheets (seeds/worksheets/) hold the demo sizes' counts; the
+    SIS nights generate other sizes, so they load no worksheet unless a test writes one
+    into this folder (ingest/worksheets.py, PATHWAYS_WORKSHEET_DIR)."""
+    folder = tmp_path_factory.mktemp("worksheets")
+    before = os.environ.get("PATHWAYS_WORKSHEET_DIR")
+    os.environ["PATHWAYS_WORKSHEET_DIR"] = str(folder)
+    yield folder
+    if before is None:
+        os.environ.pop("PATHWAYS_WORKSHEET_DIR", None)
+    else:
+        os.environ["PATHWAYS_WORKSHEET_DIR"] = before
 
 
 def _sis_modules(session: pytest.Session) -> dict[str, ModuleType]:

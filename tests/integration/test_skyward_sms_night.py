@@ -124,6 +124,8 @@ def test_first_night_loads_every_file(nights):
         expected = {"students", "course_crosswalk", "grades", "gpa"} | (
             {"ibc"} if d.state == "TX" else set()
         )
+        if d.demo.get("users"):  # Users data: a platform file any district may send
+            expected.add("users")
         assert datasets == expected
         for ds in datasets:
             assert statuses[(d.id, ds)][0] == "loaded", statuses[(d.id, ds)]

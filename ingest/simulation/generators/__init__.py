@@ -39,6 +39,7 @@ class GeneratedDistrict:
     expected_marts: dict[str, int]  # mart name -> rows the dbt marts must hold for this district
     paths: list[Path] = field(default_factory=list)  # every file written (several per dataset
     # when a SIS sends one file per term)
+    staff: list = field(default_factory=list)  # the staff rows written (Users data reuses ids)
 
 
 SisBuilder = Callable[[District, random.Random, date, int, frozenset[str]], SisNight]
@@ -96,4 +97,5 @@ def generate_district(
         files[dataset] = path
         paths.append(path)
     expected = dict(built.expected_marts, dim_school=len(district.schools))
-    return GeneratedDistrict(district.id, out_dir, files, rows, expected, paths)
+    staff = [r for dataset, _, ds_rows in built.files if dataset == "staff" for r in ds_rows]
+    return GeneratedDistrict(district.id, out_dir, files, rows, expected, paths, staff)

@@ -1,6 +1,6 @@
 -- One row per raw row staged from the latest good files, every entity and SIS: where it
 -- came from and whether it passed its row-level rules. Feeds rejected_rows and load_summary.
--- A new entity adds its *__unioned model to the list.
+-- A new entity adds its *__unioned model to the list (Users data: int_pathways__users).
 {%- set unioned_entities = [
     ref('int_students__unioned'),
     ref('int_courses__unioned'),
@@ -9,6 +9,7 @@
     ref('int_certifications__unioned'),
     ref('int_staff__unioned'),
     ref('int_course_requests__unioned'),
+    ref('int_pathways__users'),
 ] %}
 with
 

@@ -10,8 +10,7 @@ staff as (
 
 {{ rule_context('staff', 'ascender', 'staff', lookups=['districts', 'staff_roles']) }},
 
--- TXUniqueStaffID is checked with the student format: the TX unique ID system gives staff
--- and students the same 10-digit IDs.
+-- TXUniqueStaffID is checked with the state's staff format (TX: 10 digits).
 final as (
 
     {{ entity_select('staff', 'joined', staff_rules({

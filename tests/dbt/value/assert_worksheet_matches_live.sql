@@ -1,0 +1,31 @@
+-- What is this test?
+--   Compares each line of the district's Data Validation Worksheet (students per school and
+--   grade, staff, courses, course requests, grades, GPA) with what the marts hold, for
+--   districts with status `live`: every line whose difference is beyond its tolerance_pct
+--   (validation.worksheet_comparison).
+-- When is this important to resolve?
+--   Always once the district is live (an error that fails the night): counselors see
+--   different numbers than the district expects.
+-- How to resolve?
+--   For each line, compare expected_count with actual_count: when the data is short, check
+--   validation.rejected_rows and the district's export filters (a school, grade or term left
+--   out of the export); when the worksheet is wrong, the district corrects
+--   seeds/worksheets/<district_id>.csv (line line_number) and the next run reloads it.
+{{ config(severity='error') }}
+
+select
+    district_id,
+    dataset,
+    school_id,
+    grade_level,
+    expected_count,
+    actual_count,
+    difference,
+    tolerance_pct,
+    allowed_difference,
+    source_file,
+    line_number
+from {{ ref('worksheet_comparison') }}
+where
+    district_status = 'live'
+    and not is_within_tolerance
