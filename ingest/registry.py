@@ -41,6 +41,7 @@ class District:
     export_variant: str | None = None  # for a SIS whose files come in variants (eSchool)
     demo: dict = field(default_factory=dict)  # synthetic generator settings (demo districts)
     guards: dict = field(default_factory=dict)  # overrides of ingest.guards.Guards
+    approval: dict = field(default_factory=dict)  # `pathways validate` thresholds
 
     @property
     def transfer_method(self) -> str:
@@ -75,6 +76,7 @@ def load_registry(path: Path = DEFAULT_REGISTRY) -> list[District]:
                 demo=dict(entry.get("demo") or {}),
                 export_variant=entry.get("export_variant"),
                 guards=dict(entry.get("guards") or {}),
+                approval=dict(entry.get("approval") or {}),
             )
         )
     ids = [d.id for d in districts]
