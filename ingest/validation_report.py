@@ -608,8 +608,10 @@ body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:2rem;color
 h1{margin-bottom:.2rem}h2{margin-top:2rem;border-bottom:1px solid #ccd;padding-bottom:.2rem}
 .meta{color:#556}.verdict{font-size:1.4rem;font-weight:700;padding:.6rem 1rem;border-radius:6px;
 display:inline-block;margin:1rem 0}.ready{background:#dff3e4;color:#17612d}
-.not-ready{background:#fbe3e1;color:#8a1c12}table{border-collapse:collapse;margin:.5rem 0}
-th,td{border:1px solid #ccd;padding:.25rem .6rem;text-align:left;vertical-align:top}
+.not-ready{background:#fbe3e1;color:#8a1c12}
+table{border-collapse:collapse;margin:.5rem 0;max-width:100%}
+th,td{border:1px solid #ccd;padding:.25rem .6rem;text-align:left;vertical-align:top;
+overflow-wrap:anywhere}svg{max-width:100%;height:auto}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}.bad{color:#8a1c12;font-weight:600}
 .fix{color:#334;font-size:.92rem}.keys{font-family:ui-monospace,monospace;font-size:.85rem}
 svg text{font-size:12px;font-family:system-ui,sans-serif}
@@ -708,27 +710,32 @@ def _html_tests(v: DistrictValidation) -> str:
 def _html_worksheet(v: DistrictValidation) -> str:
     if not v.worksheet:
         return '<h2>Worksheet</h2><p id="worksheet">No worksheet received.</p>'
-    return "<h2>Worksheet: expected vs. actual</h2>" + worksheet_svg(v.worksheet) + (
-        '<table id="worksheet"><tr><th>dataset</th><th>school</th><th>grade</th>'
-        '<th class="num">expected</th><th class="num">actual</th><th class="num">difference</th>'
-        '<th class="num">allowed</th><th>within tolerance</th></tr>'
-        + "".join(
-            f'<tr class="line" data-dataset="{_e(w.dataset)}" data-school="{_e(w.school_id)}" '
-            f'data-grade="{_e(w.grade_level)}"><td>{_e(w.dataset)}</td><td>{_e(w.school_id)}</td>'
-            f'<td>{_e(w.grade_level)}</td><td class="num expected">{w.expected}</td>'
-            f'<td class="num actual">{w.actual}</td><td class="num">{w.difference:+d}</td>'
-            f'<td class="num">±{w.allowed_difference:g}</td>'
-            f'<td class="{"" if w.within else "bad"}">{"yes" if w.within else "no"}</td></tr>'
-            for w in v.worksheet
+    return (
+        "<h2>Worksheet: expected vs. actual</h2>"
+        + worksheet_svg(v.worksheet)
+        + (
+            '<table id="worksheet"><tr><th>dataset</th><th>school</th><th>grade</th>'
+            '<th class="num">expected</th><th class="num">actual</th>'
+            '<th class="num">difference</th>'
+            '<th class="num">allowed</th><th>within tolerance</th></tr>'
+            + "".join(
+                f'<tr class="line" data-dataset="{_e(w.dataset)}" data-school="{_e(w.school_id)}" '
+                f'data-grade="{_e(w.grade_level)}"><td>{_e(w.dataset)}</td><td>{_e(w.school_id)}</td>'
+                f'<td>{_e(w.grade_level)}</td><td class="num expected">{w.expected}</td>'
+                f'<td class="num actual">{w.actual}</td><td class="num">{w.difference:+d}</td>'
+                f'<td class="num">±{w.allowed_difference:g}</td>'
+                f'<td class="{"" if w.within else "bad"}">{"yes" if w.within else "no"}</td></tr>'
+                for w in v.worksheet
+            )
+            + "</table>"
         )
-        + "</table>"
     )
 
 
 def worksheet_svg(lines: Sequence[WorksheetLine]) -> str:
     """Horizontal bars, one per worksheet line: the actual count as a bar (red when outside
     the tolerance) over a light bar of the expected count, numbers written beside them."""
-    label_w, bar_w, value_w, row_h = 190, 420, 170, 26
+    label_w, bar_w, value_w, row_h = 270, 380, 170, 26
     top = 24
     height = top + row_h * len(lines) + 8
     scale = max([max(w.expected, w.actual) for w in lines] + [1])

@@ -100,16 +100,8 @@ def validated(tmp_path_factory):
     districts = [d for d in load_registry() if d.id in (READY, NOT_READY)]
     write_night(districts, work / "sftp", NIGHT, students=40)
     _break_grades(work / "sftp" / NOT_READY / "outbound")
-    saved = os.environ.get("GUARDS__STABLE_SECONDS")
-    os.environ["GUARDS__STABLE_SECONDS"] = "0"  # written before being served
-    try:
-        with serve_districts(districts, work / "sftp", work / "servers"):
-            run_night(districts, db_path=db, all_districts=districts, docs=False)
-    finally:
-        if saved is None:
-            os.environ.pop("GUARDS__STABLE_SECONDS", None)
-        else:
-            os.environ["GUARDS__STABLE_SECONDS"] = saved
+    with serve_districts(districts, work / "sftp", work / "servers"):
+        run_night(districts, db_path=db, all_districts=districts, docs=False)
     _write_worksheet(db)
     out = work / "reports"
     done = subprocess.run(
