@@ -466,7 +466,8 @@ def _tests(con, district_id: str, nodes: list[dict]) -> list[CheckFailure]:
         status = node.get("status")
         if status not in ("fail", "error", "runtime error", "warn"):
             continue
-        rows = _district_failures(con, node.get("relation_name"), district_id)
+        relation = node.get("relation_name") if node.get("resource_type") == "test" else None
+        rows = _district_failures(con, relation, district_id)
         if rows == 0:
             continue
         what, fix = node_header(node)
