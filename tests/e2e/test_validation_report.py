@@ -237,3 +237,19 @@ def test_no_name_or_birth_date_in_page_or_terminal(validated):
     for text in outputs:
         leaked = {v for v in pii if re.search(rf"(?<!\w){re.escape(v)}(?!\w)", text)}
         assert not leaked, sorted(leaked)[:5]
+
+
+def test_stored_failures_count_only_for_the_district_they_name(validated):
+    """assert_no_rejected_rows stores its rows with district_id: it warns on the district
+    with rejected rows, with its header's How-to-resolve text, and not on the other."""
+    with duckdb.connect(str(validated["db"]), read_only=True) as con:
+        stored = con.execute(
+            "select count(*) from validation_failures.assert_no_rejected_rows "
+            "where district_id = ?",
+            [NOT_READY],
+        ).fetchone()[0]
+    tests = re.search(r'<table id="tests">(.*?)</table>', _dom(validated, NOT_READY), re.S)
+    row = next(r for r in tests.group(1).split("<tr>") if "assert_no_rejected_rows" in r)
+    assert f'<td class="num">{stored}</td>' in row and stored > 0
+    assert "Send the district the file name, line number and reason" in row
+    assert "assert_no_rejected_rows" not in _dom(validated, READY)

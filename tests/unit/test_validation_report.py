@@ -206,3 +206,31 @@ def test_terminal_summary():
         "Grade ZZ is not a known grade level  [students_1.csv line 7 (student_id 000123)]" in text
     )
     assert "NOT READY" in render_terminal(_validation())
+
+
+def test_failed_tests_are_attributed_by_their_stored_rows():
+    import duckdb
+
+    from ingest.validation_report import _tests
+
+    con = duckdb.connect()
+    con.execute("create schema validation_failures")
+    con.execute("create table validation_failures.t_named as select 'd1' as district_id")
+    con.execute("create table validation_failures.t_unnamed as select 1 as n")
+    nodes = [
+        {"name": "t_named", "resource_type": "test", "status": "fail",
+         "relation_name": "validation_failures.t_named"},
+        {"name": "t_unnamed", "resource_type": "test", "status": "warn",
+         "relation_name": "validation_failures.t_unnamed"},
+        {"name": "t_passed", "resource_type": "test", "status": "pass"},
+        {"name": "dim_student", "resource_type": "model", "status": "error",
+         "relation_name": "validation_failures.t_named"},
+    ]  # fmt: skip
+    mine = {t.name: (t.status, t.rows) for t in _tests(con, "d1", nodes)}
+    other = {t.name: (t.status, t.rows) for t in _tests(con, "d2", nodes)}
+    assert mine == {
+        "test t_named": ("fail", 1),
+        "test t_unnamed": ("warn", None),
+        "model dim_student": ("error", None),
+    }
+    assert other == {"test t_unnamed": ("warn", None), "model dim_student": ("error", None)}
