@@ -169,8 +169,18 @@ def cmd_validate(args) -> int:
     from ingest.validation_report import collect, render_terminal, write_reports
 
     districts = _select(load_registry(args.registry), args.district)
+    if not duckdb_path().is_file():
+        print(f"no warehouse at {duckdb_path()}: run `pathways nightly` first", file=sys.stderr)
+        return 1
     try:
         validations = collect(duckdb_path(), districts)
+    except duckdb.CatalogException:
+        print(
+            f"the warehouse {duckdb_path()} has no validation models yet: run `pathways nightly` "
+            "(or `pathways build`) first",
+            file=sys.stderr,
+        )
+        return 1
     except duckdb.IOException as err:
         print(
             f"NOT RUN: cannot open the warehouse {duckdb_path()} read-only ({type(err).__name__}); "

@@ -234,3 +234,15 @@ def test_failed_tests_are_attributed_by_their_stored_rows():
         "model dim_student": ("error", None),
     }
     assert other == {"test t_unnamed": ("warn", None), "model dim_student": ("error", None)}
+
+
+def test_cli_without_a_built_warehouse(tmp_path, capsys):
+    import duckdb
+
+    from ingest.cli import main
+
+    assert main(["--db", str(tmp_path / "none.duckdb"), "validate"]) == 1
+    assert "no warehouse at" in capsys.readouterr().err
+    duckdb.connect(str(tmp_path / "empty.duckdb")).close()
+    assert main(["--db", str(tmp_path / "empty.duckdb"), "validate"]) == 1
+    assert "has no validation models yet" in capsys.readouterr().err
