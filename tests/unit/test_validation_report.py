@@ -236,10 +236,13 @@ def test_failed_tests_are_attributed_by_their_stored_rows():
     assert other == {"test t_unnamed": ("warn", None), "model dim_student": ("error", None)}
 
 
-def test_cli_without_a_built_warehouse(tmp_path, capsys):
+def test_cli_without_a_built_warehouse(tmp_path, capsys, monkeypatch):
     import duckdb
 
     from ingest.cli import main
+
+    # `--db` sets PATHWAYS_DUCKDB_PATH for the process: restored after the test
+    monkeypatch.setenv("PATHWAYS_DUCKDB_PATH", str(tmp_path / "none.duckdb"))
 
     assert main(["--db", str(tmp_path / "none.duckdb"), "validate"]) == 1
     assert "no warehouse at" in capsys.readouterr().err
