@@ -612,7 +612,7 @@ display:inline-block;margin:1rem 0}.ready{background:#dff3e4;color:#17612d}
 .not-ready{background:#fbe3e1;color:#8a1c12}
 table{border-collapse:collapse;margin:.5rem 0;max-width:100%}
 th,td{border:1px solid #ccd;padding:.25rem .6rem;text-align:left;vertical-align:top;
-overflow-wrap:anywhere}svg{max-width:100%;height:auto}
+overflow-wrap:break-word}svg{max-width:100%;height:auto}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}.bad{color:#8a1c12;font-weight:600}
 .fix{color:#334;font-size:.92rem}.keys{font-family:ui-monospace,monospace;font-size:.85rem}
 svg text{font-size:12px;font-family:system-ui,sans-serif}
