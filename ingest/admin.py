@@ -115,6 +115,8 @@ def purge_district(db_path: Path, district_id: str) -> dict[str, int]:
         *(work_dir() / "dlt").glob(f"pathways__{district_id}__raw_*"),  # platform files' loads
     ):
         shutil.rmtree(folder, ignore_errors=True)
+    # its validation page (`pathways validate`, default folder) lists its student IDs
+    (work_dir() / "reports" / f"{district_id}.html").unlink(missing_ok=True)
     return deleted
 
 

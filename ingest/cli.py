@@ -162,6 +162,41 @@ def cmd_demo(args) -> int:
     return 1 if report.failed or mismatches else 0
 
 
+def cmd_validate(args) -> int:
+    """Read-only: no run lock; the warehouse is opened read-only (refused while a run writes)."""
+    import duckdb
+
+    from ingest.validation_report import collect, render_terminal, write_reports
+
+    districts = _select(load_registry(args.registry), args.district)
+    if not duckdb_path().is_file():
+        print(f"no warehouse at {duckdb_path()}: run `pathways nightly` first", file=sys.stderr)
+        return 1
+    try:
+        validations = collect(duckdb_path(), districts)
+    except duckdb.CatalogException:
+        print(
+            f"the warehouse {duckdb_path()} has no validation models yet: run `pathways nightly` "
+            "(or `pathways build`) first",
+            file=sys.stderr,
+        )
+        return 1
+    except duckdb.IOException as err:
+        print(
+            f"NOT RUN: cannot open the warehouse {duckdb_path()} read-only ({type(err).__name__}); "
+            "another run is writing it: try again once it ends",
+            file=sys.stderr,
+        )
+        return 75
+    out = Path(args.out) if args.out else work_dir() / "reports"
+    written = write_reports(validations, out)
+    for v in validations:
+        print(render_terminal(v, written[v.district_id]) + "\n")
+    ready = sum(v.ready for v in validations)
+    print(f"{ready} of {len(validations)} district(s) ready for training")
+    return 0 if ready == len(validations) else 1
+
+
 def cmd_powerschool_plugin(args) -> int:
     from ingest.powerschool.plugin import query_file_name, requested_fields, write_plugin_zip
     from ingest.powerschool.queries import load_queries
@@ -268,6 +303,14 @@ def main(argv: list[str] | None = None) -> int:
         "--api-rows", type=int, default=200_000, help="records of the PowerSchool query"
     )
     bench.add_argument("--scratch", help="folder for the benchmark files (default: a temp dir)")
+
+    val = sub.add_parser(
+        "validate",
+        help="approval report per district: terminal summary and an HTML page (read-only)",
+    )
+    val.set_defaults(func=cmd_validate)
+    val.add_argument("--district", action="append", help="only this district (repeatable)")
+    val.add_argument("--out", help="folder for <district>.html (default: <work dir>/reports)")
 
     plugin = sub.add_parser(
         "powerschool-plugin",

@@ -49,6 +49,7 @@ class District:
     files: dict = field(default_factory=dict)
     # its Data Validation Worksheet when not seeds/worksheets/<id>.csv (ingest/worksheets.py)
     worksheet: str | None = None
+    approval: dict = field(default_factory=dict)  # `pathways validate` thresholds
 
     @property
     def transfer_method(self) -> str:
@@ -87,6 +88,7 @@ def load_registry(path: Path = DEFAULT_REGISTRY) -> list[District]:
                 guards=dict(entry.get("guards") or {}),
                 files={dataset: dict(spec) for dataset, spec in files.items()},
                 worksheet=str(entry["worksheet"]) if entry.get("worksheet") else None,
+                approval=dict(entry.get("approval") or {}),
             )
         )
     ids = [d.id for d in districts]

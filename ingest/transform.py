@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -62,6 +63,8 @@ def run_dbt(*args: str, db_path: Path | None = None, quiet: bool = False) -> Dbt
         _release_warehouse()
     if outcome.exception is not None and outcome.result is None:
         raise DbtError(f"dbt {' '.join(args)} could not run: {outcome.exception}")
+    if args and args[0] == "build":
+        _keep_build_results(outcome.result, db_path or duckdb_path())
     results = []
     for r in getattr(outcome.result, "results", None) or []:
         node = getattr(r, "node", None)
@@ -75,6 +78,37 @@ def run_dbt(*args: str, db_path: Path | None = None, quiet: bool = False) -> Dbt
             )
         )
     return DbtRun(" ".join(args), bool(outcome.success), tuple(results))
+
+
+def build_results_path(db_path: Path) -> Path:
+    """The last `dbt build`'s results, kept next to its warehouse: dbt's own
+    target/run_results.json is overwritten by the `docs generate` that follows a night."""
+    return db_path.with_name(db_path.stem + ".last_build.json")
+
+
+def _keep_build_results(result, db_path: Path) -> None:
+    """One entry per node of the build: unique id, status, failures, message and the
+    relation of stored failures (no compiled SQL, no data). Read by `pathways validate`."""
+    nodes = []
+    for r in getattr(result, "results", None) or []:
+        node = getattr(r, "node", None)
+        nodes.append(
+            {
+                "unique_id": getattr(node, "unique_id", None) or getattr(r, "unique_id", None),
+                "name": getattr(node, "name", None),
+                "resource_type": str(getattr(node, "resource_type", "")),
+                "status": str(getattr(r.status, "value", r.status)),
+                "failures": int(getattr(r, "failures", None) or 0),
+                "message": str(getattr(r, "message", "") or ""),
+                "relation_name": getattr(node, "relation_name", None),
+                "severity": str(getattr(getattr(node, "config", None), "severity", "") or ""),
+                "original_file_path": getattr(node, "original_file_path", None),
+                "depends_on": list(getattr(getattr(node, "depends_on", None), "nodes", []) or []),
+            }
+        )
+    path = build_results_path(db_path)
+    path.write_text(json.dumps({"results": nodes}, indent=1), encoding="utf-8")
+    path.chmod(0o600)
 
 
 def _release_warehouse() -> None:
