@@ -88,6 +88,7 @@ class FileFinding:
     problem: str | None = None  # why it is not recognized
     todo: str | None = None  # what to do about it
     notes: list[str] = field(default_factory=list)
+    maybe_headerless: bool = False
 
     @property
     def sis(self) -> str | None:
@@ -208,6 +209,8 @@ def recognize_file(
         finding.todo = "ask the district to export UTF-8, Windows-1252 or UTF-16 text"
         return finding
     finding.encoding, finding.delimiter = head.encoding, head.delimiter
+    if head.encoding == "utf-8" and _is_ascii(path):
+        finding.encoding = "ascii"  # readable as any declared encoding
     finding.fields = len(head.first_fields)
     pool = [c for c in cands if c.decl.header and (sis is None or c.decl.sis == sis)]
     exact = [c for c in pool if list(c.decl.columns) == head.first_fields]
@@ -217,7 +220,7 @@ def recognize_file(
             key=lambda c: (
                 c.decl.delimiter == head.delimiter,
                 bool(c.decl.record_terminator) == head.terminated,
-                _encoding_declared(c.decl, head.encoding),
+                _encoding_declared(c.decl, finding.encoding),
                 _name_hint(c, name),
             ),
             reverse=True,
@@ -228,9 +231,10 @@ def recognize_file(
             finding.notes.append(
                 f"delimiter {head.delimiter!r}, declared {decl.delimiter!r}: override proposed"
             )
-        if not _encoding_declared(decl, head.encoding):
+        if not _encoding_declared(decl, finding.encoding):
             finding.notes.append(
-                f"encoding {head.encoding}, declared {', '.join(decl.encodings)}: override proposed"
+                f"encoding {finding.encoding}, declared "
+                f"{', '.join(decl.encodings)}: override proposed"
             )
         return finding
     scored = sorted(
@@ -250,7 +254,6 @@ def recognize_file(
             f"declared, in order); if its SIS really names them so, change the declaration in "
             f"_{best.decl.sis}__sources.yml"
         )
-        finding.notes.append(f"closest:{best.label}")
         return finding
     finding.problem = (
         f"no declared column name in its first line ({finding.fields} fields, delimiter "
@@ -260,11 +263,21 @@ def recognize_file(
         "if it is a headerless export, it is placed once the SIS is known; otherwise ask the "
         "district what this file is, or leave it out of the folder"
     )
-    finding.notes.append("headerless?")
+    finding.maybe_headerless = True
     return finding
 
 
+def _is_ascii(path: Path) -> bool:
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1 << 20):
+            if not chunk.isascii():
+                return False
+    return True
+
+
 def _encoding_declared(decl: FileDeclaration, encoding: str) -> bool:
+    if encoding == "ascii":
+        return True
     declared = {e.lower().replace("_", "-") for e in decl.encodings}
     if encoding in ("utf-8", "utf-8-sig"):
         return bool(declared & {"utf-8", "utf8", "utf-8-sig"})
@@ -327,7 +340,7 @@ def recognize_folder(
                 )
                 f.todo = "leave it out of the folder, or check which SIS the district runs"
                 f.match = None
-            elif "headerless?" in f.notes:
+            elif f.maybe_headerless:
                 place_headerless(f, cands, chosen)
     variants = Counter(f.match.variant for f in files if f.match and f.match.variant)
     return Recognition(folder, chosen, variants.most_common(1)[0][0] if variants else None, files)
@@ -887,9 +900,7 @@ def onboard(
     if missing:
         out("\nfiles missing (required, none in the folder):")
         for d in missing:
-            out(
-                f"  {d.dataset:<20} ask the district's IT to add the {d.sis} {d.dataset} export"
-            )
+            out(f"  {d.dataset:<20} ask the district's IT to add the {d.sis} {d.dataset} export")
     entry, notes = proposal(rec, district_id, folder, existing)
     trial = trial_dir(district_id)
     trial.mkdir(parents=True, exist_ok=True)
