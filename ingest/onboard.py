@@ -718,14 +718,19 @@ def registry_supports_files() -> bool:
     return "files" in getattr(District, "__dataclass_fields__", {})
 
 
-def stage_files(rec: Recognition, inbox: Path) -> None:
-    """Copies of the recognized files, named as declared (owner-only, removed after)."""
+def stage_files(rec: Recognition, inbox: Path) -> dict[str, str]:
+    """Copies of the recognized files, named as declared (owner-only, removed after the
+    trial); returns copy name -> the district's own name."""
     shutil.rmtree(inbox, ignore_errors=True)
     inbox.mkdir(parents=True)
+    names = {}
     for f in rec.recognized:
-        target = inbox / _conforming_name(f)
+        name = _conforming_name(f)
+        target = inbox / name
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(f.path, target)
+        names[name] = f.name
+    return names
 
 
 @contextmanager
@@ -743,9 +748,9 @@ def _trial_environment(trial: Path) -> Iterator[None]:
                 os.environ[key] = value
 
 
-def run_trial(entry: dict, rec: Recognition, trial: Path, existing: bool):
-    """Ingest + dbt build of the district alone, into trial/pathways.duckdb."""
-    from ingest.night import run_night
+def run_trial(entry: dict, rec: Recognition, trial: Path):
+    """The night's own steps for the district alone, into trial/pathways.duckdb: ingest and
+    dbt build (no freshness, no docs), under the trial work folder's run lock only."""
     from ingest.registry import load_registry
 
     trial.mkdir(parents=True, exist_ok=True)
@@ -756,8 +761,9 @@ def run_trial(entry: dict, rec: Recognition, trial: Path, existing: bool):
     trial_entry["guards"] = {"stable_seconds": 0}  # the files are complete: no waiting
     inbox = trial / "inbox"
     staged = not registry_supports_files() and bool(entry.get("files"))
+    names: dict[str, str] = {}
     if staged:
-        stage_files(rec, inbox)
+        names = stage_files(rec, inbox)
         trial_entry["transfer"] = {"method": "local", "folder": str(inbox)}
         trial_entry.pop("files", None)
     registry_path = trial / "trial_districts.yml"
@@ -769,11 +775,25 @@ def run_trial(entry: dict, rec: Recognition, trial: Path, existing: bool):
     db = trial / "pathways.duckdb"
     try:
         with _trial_environment(trial):
-            report = run_night(districts, db_path=db, all_districts=districts, docs=False)
+            report = _night(districts, db)
     finally:
         if staged:
             shutil.rmtree(inbox, ignore_errors=True)
-    return report, db, staged
+    return report, db, names
+
+
+def _night(districts, db: Path):
+    from ingest.night import NightReport, _dbt_or_none, _dbt_row, collect_counts, ingest_districts
+    from ingest.runs import exclusive_run, write_run_log
+
+    report = NightReport()
+    with exclusive_run("onboard", db_path=db) as run:
+        ingest_districts(districts, db, report, districts, run)
+        report.build = _dbt_or_none("build", db_path=db)
+        write_run_log([_dbt_row(run, report.build)], db)
+        if report.build:
+            collect_counts(report, db, [d.id for d in districts])
+    return report
 
 
 # ---------------------------------------------------------------- findings from the trial
@@ -922,22 +942,18 @@ def onboard(
             trial_entry["files"] = entry["files"]
         out(f"\n{district_id} is already in the registry: the trial uses its entry")
     try:
-        report, db, staged = run_trial(trial_entry, rec, trial, bool(existing))
+        report, db, names = run_trial(trial_entry, rec, trial)
     except Exception as err:  # the trial is a look, not the night: say why and stop
         out(f"\nTRIAL COULD NOT RUN: {type(err).__name__}: {err}")
         return 3
     took = time.monotonic() - started
-    out(
-        f"\ntrial: {district_id} alone into {db}"
-        + (
-            " (files copied under their declared names: this branch's registry has no `files:` "
-            "overrides yet)"
-            if staged
-            else ""
-        )
-    )
+    copied = " (files copied under their declared names: this branch's registry has no"
+    copied += " `files:` overrides yet)" if names else ""
+    out(f"\ntrial: {district_id} alone into {db}" + (copied if names else ""))
     findings = trial_findings(report, db, district_id, rec.sis)
     for line in findings.files:
+        for copy, own in names.items():
+            line = line.replace(copy, own)
         out(f"  {line}")
     if district_id in report.district_errors:
         out(f"  FAILED: {report.district_errors[district_id]}")
@@ -964,7 +980,7 @@ def onboard(
     fixes = 0
     for (dataset, rule), where in sorted(findings.rules.items(), key=lambda kv: -len(kv[1])):
         fixes += 1
-        sample = ", ".join(f"{file} row {row}" for file, row in where[:3])
+        sample = ", ".join(f"{names.get(file, file)} row {row}" for file, row in where[:3])
         out(f"  {dataset}: {rule}: {len(where):,} rows (e.g. {sample})")
         out(f"      how to fix: {how_to_fix(rule)}")
     for f in rec.unrecognized:
@@ -972,7 +988,7 @@ def onboard(
         out(f"  {f.name}: {f.problem}\n      how to fix: {f.todo}")
     for d in missing:
         fixes += 1
-        out(f"  {d.dataset}: no file; how to fix: add the {d.sis} {d.dataset} export")
+        out(f"  {d.dataset}: no file recognized; how to fix: add the {d.sis} {d.dataset} export")
     for status, name, message in findings.failed_tests:
         fixes += 1
         out(f"  {status.upper()} {name}: {message[:160]}")
