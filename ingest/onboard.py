@@ -369,9 +369,9 @@ def iter_rows(finding: FileFinding) -> Iterator[dict[str, str]]:
             yield {n: v.strip() for n, v in zip(names, row, strict=False)}
 
 
-def infer_state(rec: Recognition, given: str | None) -> None:
+def infer_state(rec: Recognition, given: str | None, why: str = "given (--state)") -> None:
     if given:
-        rec.state, rec.state_evidence = given, "given (--state)"
+        rec.state, rec.state_evidence = given, why
         return
     if rec.sis in SIS_STATES:
         rec.state = SIS_STATES[rec.sis]
@@ -893,7 +893,10 @@ def onboard(
         return 2
     rec = recognize_folder(folder, sis)
     existing = _existing_entry(registry or DEFAULT_REGISTRY, district_id)
-    infer_state(rec, state or (existing or {}).get("state"))
+    if state or not existing:
+        infer_state(rec, state)
+    else:
+        infer_state(rec, existing.get("state"), "the district's registry entry")
     out(f"== onboarding {district_id} from {folder} ==")
     out(
         f"SIS: {rec.sis or 'NOT RECOGNIZED'}"
