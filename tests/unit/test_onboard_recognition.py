@@ -118,3 +118,34 @@ def test_nothing_recognized_exits_non_zero(tmp_path):
     (tmp_path / "a.txt").write_text("hello\n", encoding="utf-8")
     lines = []
     assert onboard("new_x", tmp_path, build=False, out=lines.append) == 2
+
+
+@pytest.mark.parametrize(
+    "name", ["Students.csv", "2026_S1/Export.csv", "EXPORT 20261127.txt"], ids=str
+)
+def test_trial_copies_are_named_as_declared(tmp_path, name):
+    """Until the registry takes `files:` overrides, the trial copies each file under a name
+    its declared pattern matches (the file's own date kept)."""
+    from ingest.onboard import FileFinding, _conforming_name, candidates
+
+    for cand in candidates():
+        finding = FileFinding(name, tmp_path / "x", match=cand)
+        copy = _conforming_name(finding)
+        assert cand.decl.matches(copy), (cand.label, copy)
+        if cand.decl.name_date and "20261127" in name:
+            assert "20261127" in copy
+
+
+def test_unmapped_codes_are_read_from_the_rule_text():
+    from ingest.onboard import rule_of, unmapped_code
+
+    assert unmapped_code("grades", "MARK_TYPE SEM1 is not a known term") == (
+        "xwalk_terms",
+        "MARK_TYPE",
+        "SEM1",
+    )
+    assert unmapped_code("requests", "RequestType X is not P or A")[0] == "xwalk_request_types"
+    assert unmapped_code("students", "Birth Date is not a date") is None
+    assert rule_of("grades", "MARK_TYPE SEM1 is not a known term") == (
+        "MARK_TYPE is not a known term"
+    )
