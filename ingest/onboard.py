@@ -788,6 +788,9 @@ def _night(districts, db: Path):
 
     report = NightReport()
     with exclusive_run("onboard", db_path=db) as run:
+        # every trial starts from nothing: a re-run after the district's fixes sees them all
+        for path in (db, db.with_name(db.name + ".wal")):
+            path.unlink(missing_ok=True)
         ingest_districts(districts, db, report, districts, run)
         report.build = _dbt_or_none("build", db_path=db)
         write_run_log([_dbt_row(run, report.build)], db)
@@ -1006,7 +1009,7 @@ def onboard(
     findings = trial_findings(report, db, district_id, rec.sis)
     for line in findings.files:
         for copy, own in names.items():
-            line = line.replace(copy, own)
+            line = line.replace(copy, own.ljust(len(copy)))
         out(f"  {line}")
     if district_id in report.district_errors:
         out(f"  FAILED: {report.district_errors[district_id]}")
