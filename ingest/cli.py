@@ -209,6 +209,19 @@ def cmd_powerschool_plugin(args) -> int:
     return 0
 
 
+def cmd_onboard(args) -> int:
+    from ingest.onboard import onboard
+
+    return onboard(
+        args.district,
+        Path(args.from_folder),
+        sis=args.sis,
+        state=args.state,
+        registry=args.registry,
+        build=not args.no_build,
+    )
+
+
 def cmd_benchmark(args) -> int:
     from ingest.benchmark import run_api_benchmark, run_benchmark
 
@@ -311,6 +324,18 @@ def main(argv: list[str] | None = None) -> int:
     val.set_defaults(func=cmd_validate)
     val.add_argument("--district", action="append", help="only this district (repeatable)")
     val.add_argument("--out", help="folder for <district>.html (default: <work dir>/reports)")
+
+    onb = sub.add_parser(
+        "onboard",
+        help="recognize a new district's first files, propose its registry entry, load and "
+        "build it alone into a trial warehouse, list unmapped codes and export fixes",
+    )
+    onb.set_defaults(func=cmd_onboard)
+    onb.add_argument("--district", required=True, help="the district id to propose")
+    onb.add_argument("--from", dest="from_folder", required=True, help="folder of its files")
+    onb.add_argument("--sis", help="the SIS, when known (powerschool: no files, the API)")
+    onb.add_argument("--state", choices=("TX", "IN"), help="default: from the state-ID shapes")
+    onb.add_argument("--no-build", action="store_true", help="recognize and propose only")
 
     plugin = sub.add_parser(
         "powerschool-plugin",
