@@ -10,7 +10,10 @@ keep. The case format is described in tests/corpus/README.md.
 from __future__ import annotations
 
 import copy
+import dataclasses
+import fnmatch
 import os
+import shutil
 import time
 from dataclasses import dataclass, field
 from datetime import date
@@ -31,7 +34,17 @@ from tests.corpus.mutations import Mutated, Target, apply
 CASES_DIR = Path(__file__).parent / "cases"
 PREVIOUS_NIGHT, NIGHT = date(2026, 11, 27), date(2026, 11, 28)
 DEFAULT_STUDENTS = 20
-CASE_KEYS = {"about", "district", "students", "previous", "registry", "mutate", "expect"}
+CASE_KEYS = {
+    "datasets",
+    "about",
+    "district",
+    "students",
+    "previous",
+    "registry",
+    "mutate",
+    "expect",
+    "covers",
+}
 EXPECT_KEYS = {"dataset", "status", "reason", "rejected", "in_use", "marts"}
 
 
@@ -44,8 +57,10 @@ class Case:
     students: int
     previous: bool
     registry: dict  # merged into the case district's registry entry
-    mutate: dict  # {kind, dataset, ...args}
+    mutate: list[dict]  # each {kind, dataset, ...args}, applied in order
     expect: dict
+    covers: list[str]  # rule ids of tests/corpus/rules.yml this case pins
+    datasets: list[str] | None  # the files sent (None: every file the generator writes)
 
     @property
     def district_id(self) -> str:
@@ -53,25 +68,33 @@ class Case:
 
     @property
     def dataset(self) -> str:
-        return self.expect.get("dataset") or self.mutate["dataset"]
+        return self.expect.get("dataset") or self.mutate[-1]["dataset"]
 
 
-def load_cases(folder: Path = CASES_DIR) -> list[Case]:
+def load_cases(folder: Path = CASES_DIR, names: str | None = None) -> list[Case]:
+    """Every case, or those whose name matches CORPUS_CASES (globs, comma-separated:
+    `CORPUS_CASES='gpa_*,stale_file'`)."""
     cases = []
+    wanted = (names or os.environ.get("CORPUS_CASES") or "*").split(",")
     for path in sorted(folder.glob("*.yml")):
+        if not any(fnmatch.fnmatchcase(path.stem, w.strip()) for w in wanted):
+            continue
         doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         where = f"{path.name}"
         unknown = set(doc) - CASE_KEYS
         if unknown:
-            raise ValueError(f"{where}: unknown keys {sorted(unknown)} (known: {sorted(CASE_KEYS)})")
+            raise ValueError(
+                f"{where}: unknown keys {sorted(unknown)} (known: {sorted(CASE_KEYS)})"
+            )
         missing = {"district", "mutate", "expect"} - set(doc)
         if missing:
             raise ValueError(f"{where}: lacks {sorted(missing)}")
         unknown = set(doc["expect"]) - EXPECT_KEYS
         if unknown:
             raise ValueError(f"{where}: unknown expect keys {sorted(unknown)}")
-        if "kind" not in doc["mutate"] or "dataset" not in doc["mutate"]:
-            raise ValueError(f"{where}: mutate needs `kind` and `dataset`")
+        mutate = doc["mutate"] if isinstance(doc["mutate"], list) else [doc["mutate"]]
+        if not mutate or any("kind" not in m or "dataset" not in m for m in mutate):
+            raise ValueError(f"{where}: each mutation needs `kind` and `dataset`")
         cases.append(
             Case(
                 name=path.stem,
@@ -81,11 +104,23 @@ def load_cases(folder: Path = CASES_DIR) -> list[Case]:
                 students=int(doc.get("students", DEFAULT_STUDENTS)),
                 previous=bool(doc.get("previous", False)),
                 registry=dict(doc.get("registry") or {}),
-                mutate=dict(doc["mutate"]),
+                mutate=[dict(m) for m in mutate],
                 expect=dict(doc["expect"]),
+                covers=[str(c) for c in doc.get("covers") or []],
+                datasets=_datasets(doc.get("datasets"), mutate),
             )
         )
     return cases
+
+
+def _datasets(declared, mutate: list[dict]) -> list[str] | None:
+    """The files a case sends: `all`, a list, or by default the mutated datasets and
+    students (whose accepted rows every per-student rule reads). Fewer files, a faster night."""
+    if declared == "all":
+        return None
+    if declared:
+        return [str(d) for d in declared]
+    return sorted({"students", *(m["dataset"] for m in mutate)})
 
 
 def _merge(base: dict, extra: dict) -> dict:
@@ -108,30 +143,54 @@ def write_registry(cases: list[Case], drop: Path, path: Path) -> Path:
     entries = []
     for case in cases:
         if case.template not in templates:
-            raise ValueError(f"{case.path.name}: no demo district {case.template!r} in districts.yml")
-        entry = {k: v for k, v in templates[case.template].items() if k != "demo"}
+            raise ValueError(
+                f"{case.path.name}: no demo district {case.template!r} in districts.yml"
+            )
+        entry = dict(templates[case.template])
         if entry["transfer"]["method"] not in ("sftp", "local"):
             raise ValueError(f"{case.path.name}: {case.template} sends no files (API)")
         entry.update(
             id=case.district_id,
             name=f"corpus case {case.name} (synthetic)",
             transfer={"method": "local", "folder": str(drop / case.district_id)},
-            demo={"seed": 7, "students": case.students, "encoding": "utf-8"},
+            # the template's encoding (a UTF-16 or Windows-1252 export stays one)
+            demo={**(entry.get("demo") or {}), "seed": 7, "students": case.students},
         )
         entries.append(_merge(entry, case.registry))
     path.write_text(yaml.safe_dump({"districts": entries}, sort_keys=False), encoding="utf-8")
     return path
 
 
-def _write_base(district: District, folder: Path, night: date) -> GeneratedDistrict:
+def _write_base(
+    case: Case, district: District, folder: Path, night: date, cache: Path
+) -> GeneratedDistrict:
+    """The case's unmutated files: its template's night, generated once per template, size
+    and night and copied, minus the datasets the case does not send."""
+    source = cache / f"{case.template}-{case.students}-{night:%Y%m%d}"
+    key = str(source)
+    if key not in _GENERATED:
+        template = dataclasses.replace(district, id=case.template, name=case.template)
+        generated = generate_district(template, source, night=night)
+        settled = time.time() - 3600  # written an hour ago: stable
+        for path in generated.paths:
+            os.utime(path, (settled, settled))
+        _GENERATED[key] = generated
+    generated = _GENERATED[key]
     if folder.exists():
-        for old in sorted(folder.rglob("*"), reverse=True):
-            old.rmdir() if old.is_dir() else old.unlink()
-    generated = generate_district(district, folder, night=night)
-    settled = time.time() - 3600  # written an hour ago: stable
-    for path in generated.paths:
-        os.utime(path, (settled, settled))
-    return generated
+        shutil.rmtree(folder)
+    shutil.copytree(source, folder)  # copy2: modification times kept
+    keep = set(case.datasets or generated.files)
+    files = {}
+    for dataset, path in generated.files.items():
+        copied = folder / path.relative_to(source)
+        if dataset in keep:
+            files[dataset] = copied
+        else:
+            copied.unlink()
+    return dataclasses.replace(generated, folder=folder, files=files, paths=list(files.values()))
+
+
+_GENERATED: dict[str, GeneratedDistrict] = {}
 
 
 def declaration(district: District, dataset: str) -> FileDeclaration:
@@ -155,7 +214,7 @@ class CorpusNight:
     db: Path
     build: DbtRun
     nights: dict[str, CaseNight]  # case name -> its night
-    seconds: float
+    seconds: dict[str, float]  # phase -> seconds (previous night, night, build)
 
     def query(self, sql: str, params: list | None = None) -> list[tuple]:
         with duckdb.connect(str(self.db), read_only=True) as con:
@@ -164,10 +223,16 @@ class CorpusNight:
 
 @pytest.fixture(scope="session")
 def corpus_night(tmp_path_factory) -> CorpusNight:
-    started = time.monotonic()
     cases = load_cases()
+    seconds: dict[str, float] = {}
+    clock = time.monotonic()
+
+    def lap(phase: str) -> None:
+        nonlocal clock
+        seconds[phase], clock = time.monotonic() - clock, time.monotonic()
+
     tmp = tmp_path_factory.mktemp("corpus")
-    work, drop = tmp / "work", tmp / "drop"
+    work, drop, cache = tmp / "work", tmp / "drop", tmp / "generated"
     db = work / "pathways.duckdb"
     registry = write_registry(cases, drop, tmp / "districts.yml")
     districts = {d.id: d for d in load_registry(registry)}
@@ -180,19 +245,29 @@ def corpus_night(tmp_path_factory) -> CorpusNight:
         previous_files: dict[str, dict[str, str]] = {}
         if previous:
             for name, district in previous.items():
-                generated = _write_base(district, drop / district.id, PREVIOUS_NIGHT)
+                case = next(c for c in cases if c.name == name)
+                generated = _write_base(case, district, drop / district.id, PREVIOUS_NIGHT, cache)
                 previous_files[name] = {k: p.name for k, p in generated.files.items()}
             ingest_districts(list(previous.values()), db, NightReport(), everyone)
+        lap("previous night")
         for case in cases:
             district = districts[case.district_id]
-            generated = _write_base(district, drop / district.id, NIGHT)
-            mutate = dict(case.mutate)
-            kind, dataset = mutate.pop("kind"), mutate.pop("dataset")
-            target = Target(generated.files[dataset], declaration(district, dataset))
+            generated = _write_base(case, district, drop / district.id, NIGHT, cache)
+            files = dict(generated.files)
+            for mutation in case.mutate:
+                args = dict(mutation)
+                kind, dataset = args.pop("kind"), args.pop("dataset")
+                decl = declaration(district, dataset)
+                mutated = apply(kind, Target(files[dataset], decl), args)
+                if mutated.file_name:
+                    files[dataset] = files[dataset].parent / mutated.file_name
             nights[case.name] = CaseNight(
-                case, district, generated, apply(kind, target, mutate),
-                previous_files.get(case.name, {}),
+                case, district, generated, mutated, previous_files.get(case.name, {})
             )
+        lap("write and mutate")
         ingest_districts(everyone, db, NightReport(), everyone)
+        lap("ingest")
+        # dbt's unit tests read no data: test_dbt_unit_tests runs them
         build = run_dbt("build", "--exclude", "test_type:unit", db_path=db, quiet=True)
-    return CorpusNight(db, build, nights, time.monotonic() - started)
+        lap("dbt build")
+    return CorpusNight(db, build, nights, seconds)

@@ -32,7 +32,9 @@ class Target:
 
 @dataclass
 class Mutated:
-    file_name: str | None  # tonight's file of the dataset as the ingest will name it (None: no file)
+    file_name: (
+        str | None
+    )  # tonight's file of the dataset as the ingest will name it (None: no file)
     data_rows: int  # data rows it holds after the mutation
 
 
@@ -100,7 +102,10 @@ def _join(fields: list[str], end: str, decl: FileDeclaration) -> str:
         return decl.delimiter.join(fields) + end
     out = io.StringIO()
     csv.writer(
-        out, delimiter=decl.delimiter, quotechar=decl.quote, lineterminator="",
+        out,
+        delimiter=decl.delimiter,
+        quotechar=decl.quote,
+        lineterminator="",
         quoting=csv.QUOTE_MINIMAL,
     ).writerow(fields)
     return out.getvalue() + end
@@ -119,7 +124,9 @@ def _data_index(text: TextFile, decl: FileDeclaration, row: int) -> int:
 
 def _column(decl: FileDeclaration, column: str) -> int:
     if column not in decl.columns:
-        raise MutationError(f"{decl.sis}.{decl.dataset} declares no column {column!r}: {decl.columns}")
+        raise MutationError(
+            f"{decl.sis}.{decl.dataset} declares no column {column!r}: {decl.columns}"
+        )
     return decl.columns.index(column)
 
 
@@ -218,6 +225,35 @@ def rename_file(target: Target, *, to: str) -> Mutated:
     return Mutated(new.name if matches else None, len(text.lines) - _header_lines(target.decl))
 
 
+def touch(target: Target) -> Mutated:
+    """The same content again, with a new modification time (a re-sent file)."""
+    text = TextFile.read(target.path, target.decl)
+    stamp = target.path.stat().st_mtime + 60
+    os.utime(target.path, (stamp, stamp))
+    return Mutated(target.path.name, len(text.lines) - _header_lines(target.decl))
+
+
+def cut_bytes(target: Target, *, share: float) -> Mutated:
+    """The file ends after `share` of its bytes, inside a line (a dropped transfer)."""
+    raw = target.path.read_bytes()
+    keep = int(len(raw) * share)
+    while raw[keep - 1 : keep] in (b"\n", b"\r"):  # never at a line end
+        keep -= 1
+    stat = target.path.stat()
+    target.path.write_bytes(raw[:keep])
+    os.utime(target.path, (stat.st_atime, stat.st_mtime))
+    return Mutated(target.path.name, -1)
+
+
+def reencode(target: Target, *, encoding: str) -> Mutated:
+    """The same text written in another encoding (`cp1252`, `utf-16-le` + BOM with `utf-16`)."""
+    text = TextFile.read(target.path, target.decl)
+    text.encoding, text.bom = encoding, ("\ufeff" if encoding == "utf-16" else "")
+    if encoding == "utf-16":
+        text.encoding = "utf-16-le"
+    return _done(target, text)
+
+
 def remove_file(target: Target) -> Mutated:
     target.path.unlink()
     return Mutated(None, 0)
@@ -241,6 +277,9 @@ MUTATIONS: dict[str, Mutation] = {
     "extra_field": extra_field,
     "rename_file": rename_file,
     "remove_file": remove_file,
+    "touch": touch,
+    "cut_bytes": cut_bytes,
+    "reencode": reencode,
 }
 
 
