@@ -234,15 +234,24 @@ def touch(target: Target) -> Mutated:
 
 
 def cut_bytes(target: Target, *, share: float) -> Mutated:
-    """The file ends after `share` of its bytes, inside a line (a dropped transfer)."""
-    raw = target.path.read_bytes()
-    keep = int(len(raw) * share)
-    while raw[keep - 1 : keep] in (b"\n", b"\r"):  # never at a line end
-        keep -= 1
-    stat = target.path.stat()
-    target.path.write_bytes(raw[:keep])
-    os.utime(target.path, (stat.st_atime, stat.st_mtime))
-    return Mutated(target.path.name, -1)
+    """The file ends inside a line (a dropped transfer): right after the first delimiter of
+    the line holding byte `share` of the file, so that line lacks fields. (A cut inside the
+    last field of a line leaves a line that parses: no reader can tell it from a short value.)"""
+    text = TextFile.read(target.path, target.decl)
+    head = _header_lines(target.decl)
+    lines = text.lines
+    total = sum(len(line) for line in lines)
+    position, index = 0, len(lines) - 1
+    for i, line in enumerate(lines):
+        if position + len(line) > share * total:
+            index = i
+            break
+        position += len(line)
+    index = max(index, head)
+    first_field = lines[index].split(target.decl.delimiter, 1)[0]
+    text.lines = lines[:index] + [first_field + target.decl.delimiter]
+    text.trailing = []
+    return _done(target, text)
 
 
 def reencode(target: Target, *, encoding: str) -> Mutated:
