@@ -36,7 +36,6 @@ PREVIOUS_NIGHT, NIGHT = date(2026, 11, 27), date(2026, 11, 28)
 DEFAULT_STUDENTS = 20
 NOT_PER_STUDENT = {"courses", "course_crosswalk", "staff", "teachers"}
 CASE_KEYS = {
-    "datasets",
     "about",
     "district",
     "students",
@@ -45,6 +44,7 @@ CASE_KEYS = {
     "mutate",
     "expect",
     "covers",
+    "datasets",
 }
 EXPECT_KEYS = {"dataset", "status", "reason", "rejected", "in_use", "marts"}
 
@@ -165,21 +165,29 @@ def write_registry(cases: list[Case], drop: Path, path: Path) -> Path:
     return path
 
 
+@dataclass
+class TemplateNights:
+    """Each template's night, generated once (per size and night) and copied to its cases."""
+
+    folder: Path
+    generated: dict[str, GeneratedDistrict] = field(default_factory=dict)
+
+
 def _write_base(
-    case: Case, district: District, folder: Path, night: date, cache: Path
+    case: Case, district: District, folder: Path, night: date, cache: TemplateNights
 ) -> GeneratedDistrict:
     """The case's unmutated files: its template's night, generated once per template, size
     and night and copied, minus the datasets the case does not send."""
-    source = cache / f"{case.template}-{case.students}-{night:%Y%m%d}"
-    key = str(source)
-    if key not in _GENERATED:
+    source = cache.folder / f"{case.template}-{case.students}-{night:%Y%m%d}"
+    key = source.name
+    if key not in cache.generated:
         template = dataclasses.replace(district, id=case.template, name=case.template)
         generated = generate_district(template, source, night=night)
         settled = time.time() - 3600  # written an hour ago: stable
         for path in generated.paths:
             os.utime(path, (settled, settled))
-        _GENERATED[key] = generated
-    generated = _GENERATED[key]
+        cache.generated[key] = generated
+    generated = cache.generated[key]
     if folder.exists():
         shutil.rmtree(folder)
     shutil.copytree(source, folder)  # copy2: modification times kept
@@ -192,9 +200,6 @@ def _write_base(
         else:
             copied.unlink()
     return dataclasses.replace(generated, folder=folder, files=files, paths=list(files.values()))
-
-
-_GENERATED: dict[str, GeneratedDistrict] = {}
 
 
 def declaration(district: District, dataset: str) -> FileDeclaration:
@@ -236,7 +241,7 @@ def corpus_night(tmp_path_factory) -> CorpusNight:
         seconds[phase], clock = time.monotonic() - clock, time.monotonic()
 
     tmp = tmp_path_factory.mktemp("corpus")
-    work, drop, cache = tmp / "work", tmp / "drop", tmp / "generated"
+    work, drop, cache = tmp / "work", tmp / "drop", TemplateNights(tmp / "generated")
     db = work / "pathways.duckdb"
     registry = write_registry(cases, drop, tmp / "districts.yml")
     districts = {d.id: d for d in load_registry(registry)}
