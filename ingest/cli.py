@@ -30,12 +30,32 @@ def _print_failures(report) -> None:
         print("\nNIGHT FAILED:\n" + "\n".join(f"  {f}" for f in failures), file=sys.stderr)
 
 
+def _approval_reports(districts: list[District]) -> None:
+    """The night's last step: each district's approval page (<work dir>/reports/<id>.html,
+    as `pathways validate`) and a one-line verdict. Informative: it never changes the exit
+    code (the night's own failures decide it); a warehouse it cannot read is said so."""
+    from ingest.validation_report import collect, verdict_line, write_reports
+
+    try:
+        validations = collect(duckdb_path(), [d for d in districts if d.status != "paused"])
+        out = work_dir() / "reports"
+        write_reports(validations, out)
+    except Exception as err:  # e.g. the build failed before the validation models existed
+        print(f"\napproval reports not written ({type(err).__name__}: {err})", file=sys.stderr)
+        return
+    ready = sum(v.ready for v in validations)
+    print(f"\napproval ({ready} of {len(validations)} ready for training; pages in {out}):")
+    for v in validations:
+        print(f"  {verdict_line(v)}")
+
+
 def cmd_nightly(args) -> int:
     from ingest.night import format_report, run_night
 
     districts = load_registry(args.registry)
     report = run_night(_select(districts, args.district), all_districts=districts, wait=args.wait)
     print(format_report(report))
+    _approval_reports(_select(districts, args.district))
     _print_failures(report)
     return 1 if report.failed else 0
 
@@ -169,6 +189,7 @@ def cmd_demo(args) -> int:
             print(
                 f"  {district_id:<24} {mart:<26} expected {rows:>7,}  got {got[mart]:>7,}  {mark}"
             )
+    _approval_reports(districts)
     print(f"\nwarehouse: {duckdb_path()}")
     print(f"docs: {DBT_PROJECT_DIR / 'target' / 'index.html'}")
     return 1 if report.failed or mismatches else 0

@@ -32,6 +32,8 @@ from ingest.registry import API_TRANSFER, District
 
 DEFAULT_MAX_REJECTED_SHARE = 0.02
 SAMPLE_KEYS = 5  # sample keys shown per failing rule
+TOP_RULES = 2  # rules named in a rejected-share reason
+ALL = "all"  # a worksheet line's empty school or grade: every school / grade
 ACCEPTED_LATEST = ("loaded", "duplicate")  # a duplicate re-sends the content in use
 
 # The entity models whose rows carry the IDs a district can look up (never names or dates).
@@ -153,6 +155,25 @@ class RuleFailure:
 
 
 @dataclass(frozen=True)
+class UnmappedCode:
+    """A code of the district that no crosswalk row maps: its rows are rejected until the
+    district's own row is added (README, "District-level overrides")."""
+
+    seed: str
+    label: str  # the column, as the rule names it (MARK_TYPE)
+    code: str
+    rows: int
+    row_to_paste: str  # the seed's line for the district, target columns to fill in
+
+    @property
+    def fix(self) -> str:
+        return (
+            f"add to seeds/{self.seed}.csv the district's row `{self.row_to_paste}` with what "
+            f"{self.label} {self.code} means filled in, then `pathways build`"
+        )
+
+
+@dataclass(frozen=True)
 class CheckFailure:
     name: str
     status: str  # fail, error, runtime error, warn
@@ -193,6 +214,7 @@ class DistrictValidation:
     tests: list[CheckFailure] | None = None  # None: no build results for this warehouse
     worksheet: list[WorksheetLine] | None = None  # None: no worksheet comparison model
     reasons: list[str] = field(default_factory=list)
+    unmapped: list[UnmappedCode] = field(default_factory=list)
 
     @property
     def ready(self) -> bool:
@@ -211,8 +233,10 @@ def verdict(
     tests: Sequence[CheckFailure] | None,
     worksheet: Sequence[WorksheetLine] | None,
     max_rejected_share: Mapping[str, float],
+    rules: Sequence[RuleFailure] = (),
 ) -> list[str]:
-    """Every reason the district is not ready for training; empty when it is."""
+    """Every reason the district is not ready for training; empty when it is. A dataset
+    rejected beyond its share names its most frequent rules (`rules`)."""
     reasons: list[str] = []
     for d in datasets:
         if not d.required:
@@ -244,9 +268,13 @@ def verdict(
             continue
         limit = share_limit(max_rejected_share, d.dataset)
         if d.rejected_share > limit:
+            top = sorted((r for r in rules if r.dataset == d.dataset), key=lambda r: -r.rows)
+            named = "; ".join(f"{r.rule} ({r.rows:,} rows)" for r in top[:TOP_RULES])
             reasons.append(
                 f"{d.dataset}: {d.rejected_share:.1%} of rows rejected ({d.rows_rejected:,} of "
                 f"{d.rows_received:,}), above the {limit:.1%} allowed"
+                + (f": {named}" if named else "")
+                + (f" and {len(top) - TOP_RULES} more rules" if len(top) > TOP_RULES else "")
             )
     if not worksheet:
         reasons.append(
@@ -257,11 +285,19 @@ def verdict(
         for w in worksheet:
             if not w.within:
                 reasons.append(
-                    f"worksheet {w.dataset}, school {w.school_id}, grade {w.grade_level}: "
+                    f"worksheet {w.dataset}, {_school(w.school_id)}, {_grade(w.grade_level)}: "
                     f"expected {w.expected:,}, actual {w.actual:,} (difference {w.difference:+,}, "
                     f"allowed ±{w.allowed_difference:g})"
                 )
     return reasons
+
+
+def _school(school_id: str) -> str:
+    return "all schools" if school_id == ALL else f"school {school_id}"
+
+
+def _grade(grade_level: str) -> str:
+    return "all grades" if grade_level == ALL else f"grade {grade_level}"
 
 
 def _because(reason: str | None) -> str:
@@ -320,9 +356,10 @@ def collect(
             v.files = _files(con, district.id)
             v.datasets = _datasets(con, district, v.files)
             v.rules = _rules(con, district.id)
+            v.unmapped = unmapped_codes(con, district)
             v.tests = None if nodes is None else _tests(con, district.id, nodes)
             v.worksheet = _worksheet(con, district.id)
-            v.reasons = verdict(v.datasets, v.tests, v.worksheet, v.max_rejected_share)
+            v.reasons = verdict(v.datasets, v.tests, v.worksheet, v.max_rejected_share, v.rules)
             out.append(v)
     return out
 
@@ -434,6 +471,33 @@ def _rules(con, district_id: str) -> list[RuleFailure]:
         for (dataset, stage, rule), keys in grouped.items()
     ]
     return sorted(out, key=lambda r: (r.dataset, -r.rows, r.rule))
+
+
+def unmapped_codes(con, district: District) -> list[UnmappedCode]:
+    """The district's codes its crosswalks lack, by the rows they reject, each with the
+    district's crosswalk row to paste."""
+    from ingest.crosswalks import crosswalk_row
+    from ingest.onboard import unmapped_code
+
+    rows = con.execute(
+        "select dataset, reason from validation.rejected_rows "
+        "where district_id = ? and rejection_stage <> 'parse'",
+        [district.id],
+    ).fetchall()
+    counts: dict[tuple[str, str, str], int] = {}
+    for dataset, reason in rows:
+        for part in _split_reason("row_rule", reason or ""):
+            miss = unmapped_code(dataset, part)
+            if miss:
+                counts[miss] = counts.get(miss, 0) + 1
+    out = []
+    for (seed, label, code), n in counts.items():
+        try:
+            row = crosswalk_row(seed, district.sis, district.id, code)
+        except (ValueError, OSError):  # not a seed with the district column: name it only
+            row = f"{district.sis},{district.id},{code},..."
+        out.append(UnmappedCode(seed, label, code, n, row))
+    return sorted(out, key=lambda u: (-u.rows, u.seed, u.code))
 
 
 def _split_reason(stage: str, reason: str) -> list[str]:
@@ -548,8 +612,8 @@ def _worksheet(con, district_id: str) -> list[WorksheetLine] | None:
     lines = [
         WorksheetLine(
             dataset=str(r[0]),
-            school_id=str(r[1]),
-            grade_level=str(r[2]) if r[2] is not None else "all",
+            school_id=str(r[1]) if r[1] is not None else ALL,  # NULL: the district total
+            grade_level=str(r[2]) if r[2] is not None else ALL,
             expected=int(r[3] or 0),
             actual=int(r[4] or 0),
             difference=int(r[5] if r[5] is not None else (r[4] or 0) - (r[3] or 0)),
@@ -559,7 +623,10 @@ def _worksheet(con, district_id: str) -> list[WorksheetLine] | None:
         )
         for r in rows
     ]
-    return sorted(lines, key=lambda w: (w.dataset, w.school_id, grade_order(w.grade_level)))
+    return sorted(
+        lines,
+        key=lambda w: (w.dataset, w.school_id == ALL, w.school_id, grade_order(w.grade_level)),
+    )
 
 
 def grade_order(grade: str) -> tuple[int, str]:
@@ -570,6 +637,25 @@ def grade_order(grade: str) -> tuple[int, str]:
 
 
 # ---------------------------------------------------------------- terminal
+
+
+def verdict_line(v: DistrictValidation, first: int = 2) -> str:
+    """One line: the verdict, its first reasons and, for codes no crosswalk maps, the
+    district rows to add."""
+    if v.ready:
+        return f"{v.district_id}: READY for training"
+    more = f" (+{len(v.reasons) - first} more)" if len(v.reasons) > first else ""
+    line = f"{v.district_id}: NOT READY for training: {' | '.join(v.reasons[:first])}{more}"
+    if v.unmapped:
+        codes = ", ".join(f"{u.label} {u.code} ({u.rows:,} rows)" for u in v.unmapped)
+        seeds = sorted({u.seed for u in v.unmapped})
+        pastes = "; ".join(f"`{u.row_to_paste}`" for u in v.unmapped)
+        line += (
+            f" | district-defined codes not mapped: {codes}; fix: add the district's rows "
+            f"to seeds/{', seeds/'.join(f'{s}.csv' for s in seeds)} ({pastes}, target "
+            "columns filled in) and rebuild"
+        )
+    return line
 
 
 def render_terminal(v: DistrictValidation, report_file: Path | None = None) -> str:
@@ -589,6 +675,12 @@ def render_terminal(v: DistrictValidation, report_file: Path | None = None) -> s
         lines.append("  failing rules (rows, rule, sample keys):")
         for r in v.rules:
             lines.append(f"    {r.rows:>6,}  {r.dataset}: {r.rule}  [{'; '.join(r.sample_keys)}]")
+    if v.unmapped:
+        lines.append("  codes no crosswalk maps (rows rejected, the district's row to add):")
+        for u in v.unmapped:
+            lines.append(
+                f"    {u.rows:>6,}  {u.label} {u.code}  seeds/{u.seed}.csv: {u.row_to_paste}"
+            )
     if v.tests:
         lines.append("  failing dbt tests:")
         for t in v.tests:
@@ -643,6 +735,7 @@ def render_html(v: DistrictValidation) -> str:
         parts.append("</ul>")
     parts.append(_html_datasets(v))
     parts.append(_html_rules(v))
+    parts.append(_html_unmapped(v))
     parts.append(_html_tests(v))
     parts.append(_html_worksheet(v))
     parts.append(_html_files(v))
@@ -687,6 +780,24 @@ def _html_rules(v: DistrictValidation) -> str:
         "<th>how to fix</th><th>sample keys (file, line, IDs)</th></tr>"
         + "".join(rows)
         + "</table>"
+    )
+
+
+def _html_unmapped(v: DistrictValidation) -> str:
+    if not v.unmapped:
+        return ""
+    rows = [
+        f"<tr><td>{_e(u.label)}</td><td>{_e(u.code)}</td><td class='num'>{u.rows}</td>"
+        f'<td>seeds/{_e(u.seed)}.csv</td><td class="keys">{_e(u.row_to_paste)}</td></tr>'
+        for u in v.unmapped
+    ]
+    return (
+        "<h2>District-defined codes no crosswalk maps</h2>"
+        '<p class="fix">Ask the district what each code means, fill in the target columns of '
+        "its row and add the row to the seed (it maps the code for this district only), then "
+        "rebuild: its rows are accepted.</p>"
+        '<table id="unmapped"><tr><th>column</th><th>code</th><th class="num">rows rejected</th>'
+        "<th>seed</th><th>row to add</th></tr>" + "".join(rows) + "</table>"
     )
 
 
@@ -752,7 +863,7 @@ def worksheet_svg(lines: Sequence[WorksheetLine]) -> str:
         expected_len = bar_w * w.expected / scale
         actual_len = bar_w * w.actual / scale
         colour = "#2f7d4a" if w.within else "#c0392b"
-        label = f"{w.dataset} · school {w.school_id} · grade {w.grade_level}"
+        label = f"{w.dataset} · {_school(w.school_id)} · {_grade(w.grade_level)}"
         out += [
             f'<g class="line" data-school="{_e(w.school_id)}" data-grade="{_e(w.grade_level)}" '
             f'data-dataset="{_e(w.dataset)}">',
