@@ -3,12 +3,16 @@ real headless Chromium: the verdict, the reasons with how-to-fix text, the works
 (one bar per school and grade), the numbers on the page equal to the warehouse's, and no
 name or birth date from the district files anywhere in the page or the terminal.
 
-The worksheet comparison model is built elsewhere (validation.worksheet_comparison); this
-test writes that table itself, with known lines, into the real warehouse after the night."""
+The worksheets are real files, loaded and compared by the real model
+(validation.worksheet_comparison): night 1 runs without them; tools/demo_worksheets.py
+writes both districts' worksheets from night 1's marts (NOT_READY's grade-09 line at its
+high school then expects 10 more students); night 2 (the same files again) loads them
+through the registry's `worksheet:` key and builds."""
 
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import os
 import re
@@ -60,49 +64,42 @@ def _pii(root: Path) -> set[str]:
     return found
 
 
-def _write_worksheet(db: Path) -> None:
-    """validation.worksheet_comparison as its contract says, from the marts' own counts:
-    every line of READY within tolerance; NOT_READY's first line expects 10 more."""
-    with duckdb.connect(str(db)) as con:
-        con.execute("create schema if not exists validation")
-        con.execute(
-            """
-            create or replace table validation.worksheet_comparison as
-            with actual as (
-                select district_id, school_id, grade_level, count(*) as actual_count
-                from marts.dim_student
-                where district_id in (?, ?)
-                group by all
-            ),
-            lines as (
-                select *,
-                    actual_count + case when district_id = ? and row_number() over (
-                        partition by district_id order by school_id, grade_level) = 1
-                        then 10 else 0 end as expected_count
-                from actual
-            )
-            select district_id, 'live' as district_status, 'students' as dataset, school_id,
-                grade_level, expected_count, actual_count,
-                actual_count - expected_count as difference, 5.0 as tolerance_pct,
-                ceil(expected_count * 0.05) as allowed_difference,
-                abs(actual_count - expected_count) <= ceil(expected_count * 0.05)
-                    as is_within_tolerance
-            from lines
-            """,
-            [READY, NOT_READY, NOT_READY],
-        )
+def _write_worksheets(db: Path, folder: Path) -> None:
+    """The real tool writes both worksheets from the marts; NOT_READY's line for grade 09 at
+    school 010 then expects 10 more students than the data holds."""
+    subprocess.run(
+        [sys.executable, str(REPO_ROOT / "tools" / "demo_worksheets.py"), "--db", str(db)]
+        + ["--out", str(folder), "--only", READY, "--only", NOT_READY],
+        check=True,
+        capture_output=True,
+        timeout=120,
+        cwd=REPO_ROOT,
+        env={**os.environ, "PYTHONPATH": str(REPO_ROOT)},
+    )
+    path = folder / f"{NOT_READY}.csv"
+    rows = list(csv.reader(path.read_text(encoding="utf-8").splitlines()))
+    (line,) = [r for r in rows if r[:3] == ["students", "010", "09"]]
+    line[3] = str(int(line[3]) + 10)
+    path.write_text("\n".join(",".join(r) for r in rows) + "\n", encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
 def validated(tmp_path_factory):
     work = tmp_path_factory.mktemp("validate")
     db = work / "pathways.duckdb"
-    districts = [d for d in load_registry() if d.id in (READY, NOT_READY)]
+    sheets = work / "worksheets"
+    sheets.mkdir()
+    districts = [  # night 1: no worksheet file yet
+        dataclasses.replace(d, worksheet=str(sheets / f"{d.id}.csv"))
+        for d in load_registry()
+        if d.id in (READY, NOT_READY)
+    ]
     write_night(districts, work / "sftp", NIGHT, students=40)
     _break_grades(work / "sftp" / NOT_READY / "outbound")
     with serve_districts(districts, work / "sftp", work / "servers"):
         run_night(districts, db_path=db, all_districts=districts, docs=False)
-    _write_worksheet(db)
+        _write_worksheets(db, sheets)
+        run_night(districts, db_path=db, all_districts=districts, docs=False)
     out = work / "reports"
     done = subprocess.run(
         [sys.executable, "-m", "ingest.cli", "--db", str(db), "validate", "--out", str(out)]
@@ -143,7 +140,7 @@ def test_exit_code_and_terminal_verdicts(validated):
     run = validated["run"]
     assert run.returncode == 1, run.stderr  # one district is not ready
     assert f"== {READY} (skyward_sms, TX, live): READY for training ==" in run.stdout
-    assert f"== {NOT_READY} (skyward_sms, IN, live): NOT READY for training ==" in run.stdout
+    assert f"== {NOT_READY} (skyward_sms, IN, onboarding): NOT READY for training ==" in run.stdout
     assert "1 of 2 district(s) ready for training" in run.stdout
 
 
@@ -159,35 +156,38 @@ def test_page_renders_with_its_verdict(validated):
 def test_chart_has_one_bar_per_worksheet_line_with_the_models_numbers(validated):
     for district_id in (READY, NOT_READY):
         with duckdb.connect(str(validated["db"]), read_only=True) as con:
+            # an empty school or grade (NULL: the district total) shows as "all"
             expected = {
-                (school, grade): (exp, act)
-                for school, grade, exp, act in con.execute(
-                    "select school_id, grade_level, expected_count, actual_count "
+                (dataset, school or "all", grade or "all"): (exp, act)
+                for dataset, school, grade, exp, act in con.execute(
+                    "select dataset, school_id, grade_level, expected_count, actual_count "
                     "from validation.worksheet_comparison where district_id = ?",
                     [district_id],
                 ).fetchall()
             }
+        assert ("students", "all", "all") in expected and ("courses", "all", "all") in expected
         dom = _dom(validated, district_id)
         chart = re.search(r'<svg id="worksheet-chart".*?</svg>', dom, re.S).group(0)
         bars = re.findall(
-            r'<g class="line" data-school="([^"]+)" data-grade="([^"]+)"[^>]*>.*?'
+            r'<g class="line" data-school="([^"]+)" data-grade="([^"]+)" '
+            r'data-dataset="([^"]+)">.*?'
             r'<rect class="bar actual"[^>]*data-expected="(\d+)" data-actual="(\d+)".*?'
             r'<text class="value"[^>]*>(.*?)</text>',
             chart,
             re.S,
         )
         assert len(bars) == len(expected) > 0
-        for school, grade, exp, act, label in bars:
-            assert (int(exp), int(act)) == expected[(school, grade)]
+        for school, grade, dataset, exp, act, label in bars:
+            assert (int(exp), int(act)) == expected[(dataset, school, grade)]
             assert _text(label) == f"expected {exp} · actual {act}"  # the numbers as text
         table = re.findall(
-            r'<tr class="line" data-dataset="students" data-school="([^"]+)" '
+            r'<tr class="line" data-dataset="([^"]+)" data-school="([^"]+)" '
             r'data-grade="([^"]+)">.*?<td class="num expected">(\d+)</td>'
             r'<td class="num actual">(\d+)</td>',
             dom,
             re.S,
         )
-        assert {(s, g): (int(e), int(a)) for s, g, e, a in table} == expected
+        assert {(d, s, g): (int(e), int(a)) for d, s, g, e, a in table} == expected
 
 
 def test_rows_per_dataset_equal_the_load_summary(validated):

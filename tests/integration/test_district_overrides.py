@@ -7,6 +7,12 @@ real dbt): every file of cedar_bend_isd is found under its own name and loads; i
 its own codes are rejected (kept and reported) and the coverage test names them; everything
 else of it, and of the two live eSchool districts, is accepted.
 
+Every district gets a Data Validation Worksheet of its generated totals (the registry's
+`worksheet:` key; cedar_bend_isd's leaves its grades out, as its demo worksheet does), so a
+worksheet is not what blocks it: `pathways validate` finds it not ready because of its
+rejected MARK_TYPE rows, names the codes and the rows to add, and once they are added it is
+ready for training while the other districts' verdicts stay the same.
+
 Then the district's crosswalk rows (ingest.crosswalks.crosswalk_row) are added to a COPY of
 the project (dbt_project/, seeds/, macros/, tests/dbt/ under tmp, run through
 PATHWAYS_DBT_PROJECT_DIR; the repo's seeds are never edited) and a copy of the warehouse is
@@ -18,7 +24,9 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import os
 import shutil
+import subprocess
 import sys
 from datetime import date
 from pathlib import Path
@@ -32,6 +40,8 @@ from ingest.night import run_night
 from ingest.paths import DBT_PROJECT_DIR, REPO_ROOT
 from ingest.registry import load_registry
 from ingest.transform import run_dbt
+from ingest.validation_report import collect
+from ingest.worksheets import HEADER
 
 sys.path.insert(0, str(REPO_ROOT / "tools"))
 from compare_marts import compare  # noqa: E402
@@ -55,6 +65,28 @@ FILE_NAMES = {
     "Students.csv", "Staff.csv", "Courses.csv", "CourseRequests.csv", "Grades.csv", "GPA.csv",
 }  # fmt: skip
 COVERAGE_TEST = "codes_map_to_crosswalk_stg_eschool__grades_term_code"
+# worksheet dataset -> (mart, tolerance %), district totals (tools/demo_worksheets.py's)
+WORKSHEET = {
+    "students": ("dim_student", 2),
+    "staff": ("dim_staff", 10),
+    "courses": ("dim_course", 10),
+    "course_requests": ("fct_course_request", 10),
+    "grades": ("fct_student_grade", 10),
+    "gpa": ("fct_student_gpa", 10),
+}
+OMIT = {CEDAR: {"grades"}}  # its marks wait for its own codes (tools/demo_worksheets.py)
+
+
+def _write_worksheet(folder: Path, district_id: str, generated) -> Path:
+    """The district's worksheet: what the generator wrote, per dataset, in total."""
+    path = folder / f"{district_id}.csv"
+    lines = [",".join(HEADER)] + [
+        f"{dataset},,,{generated.expected_marts[mart]},{tolerance}"
+        for dataset, (mart, tolerance) in WORKSHEET.items()
+        if dataset not in OMIT.get(district_id, ()) and mart in generated.expected_marts
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
 
 
 def _query(db: Path, sql: str, *params) -> list[tuple]:
@@ -103,9 +135,23 @@ def before(tmp_path_factory):
     ]
     assert {d.id for d in districts} == {CEDAR, *LIVE}
     generated = write_night(districts, files, NIGHT, students=STUDENTS)
+    sheets = root / "worksheets"
+    sheets.mkdir()
+    districts = [
+        dataclasses.replace(d, worksheet=str(_write_worksheet(sheets, d.id, generated[d.id])))
+        for d in districts
+    ]
     db = root / "before.duckdb"
     report = run_night(districts, db_path=db, all_districts=districts, docs=False)
-    return {"root": root, "db": db, "report": report, "generated": generated}
+    return {
+        "root": root,
+        "db": db,
+        "report": report,
+        "generated": generated,
+        "districts": districts,
+        "verdicts": _verdicts(db, districts),
+        "validate": _validate(db, root / "reports"),
+    }
 
 
 @pytest.fixture(scope="module")
@@ -130,7 +176,31 @@ def after(before, tmp_path_factory):
         build = run_dbt("build", db_path=db, quiet=True)
     finally:
         mp.undo()
-    return {"db": db, "build": build, "lines": lines}
+    return {
+        "db": db,
+        "build": build,
+        "lines": lines,
+        "verdicts": _verdicts(db, before["districts"]),
+        "validate": _validate(db, root / "reports"),
+    }
+
+
+def _verdicts(db: Path, districts) -> dict[str, tuple[str, ...]]:
+    """district -> the reasons it is not ready for training (empty: ready), as validate."""
+    return {v.district_id: tuple(v.reasons) for v in collect(db, districts)}
+
+
+def _validate(db: Path, out: Path) -> subprocess.CompletedProcess:
+    """The real `pathways validate --district cedar_bend_isd` on the warehouse."""
+    return subprocess.run(
+        [sys.executable, "-m", "ingest.cli", "--db", str(db), "validate"]
+        + ["--district", CEDAR, "--out", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=REPO_ROOT,
+        env={**os.environ, "PYTHONPATH": str(REPO_ROOT)},
+    )
 
 
 def test_own_file_names_are_found_and_load(before):
@@ -202,3 +272,28 @@ def test_the_repo_seeds_are_untouched(after):
     with (SEEDS_DIR / "xwalk_terms.csv").open(encoding="utf-8", newline="") as f:
         assert all(row["district_id"] == "" for row in csv.DictReader(f))
     assert after["lines"][0] == "eschool,cedar_bend_isd,SEM1,S1,Semester 1,semester,1,true"
+
+
+def test_validate_not_ready_then_ready_once_its_rows_are_added(before, after):
+    own = _own_code_marks(before["db"])
+    run = before["validate"]
+    assert run.returncode == 1, run.stderr
+    assert f"== {CEDAR} (eschool, TX, onboarding): NOT READY for training ==" in run.stdout
+    (reason,) = before["verdicts"][CEDAR]  # its codes are the only blocker
+    assert reason.startswith("grades: ") and "of rows rejected" in reason, reason
+    for code, n in sorted(own.items(), key=lambda c: -c[1]):
+        assert f"MARK_TYPE {code} is not a known term ({n:,} rows)" in reason
+        # the codes, with the district's crosswalk row to paste
+        assert f"MARK_TYPE {code}  seeds/xwalk_terms.csv: eschool,{CEDAR},{code}," in run.stdout
+    assert (before["root"] / "reports" / f"{CEDAR}.html").is_file()
+
+    run = after["validate"]
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert f"== {CEDAR} (eschool, TX, onboarding): READY for training ==" in run.stdout
+    assert after["verdicts"][CEDAR] == ()
+
+
+def test_no_other_districts_verdict_changes(before, after):
+    for district_id in LIVE:
+        assert after["verdicts"][district_id] == before["verdicts"][district_id]
+        assert before["verdicts"][district_id] == (), before["verdicts"][district_id]
