@@ -646,14 +646,14 @@ def verdict_line(v: DistrictValidation, first: int = 2) -> str:
         return f"{v.district_id}: READY for training"
     more = f" (+{len(v.reasons) - first} more)" if len(v.reasons) > first else ""
     line = f"{v.district_id}: NOT READY for training: {' | '.join(v.reasons[:first])}{more}"
-    if v.unmapped:
-        codes = ", ".join(f"{u.label} {u.code} ({u.rows:,} rows)" for u in v.unmapped)
-        seeds = sorted({u.seed for u in v.unmapped})
-        pastes = "; ".join(f"`{u.row_to_paste}`" for u in v.unmapped)
+    if v.unmapped:  # the district's own codes: the rows that map them, to fill in
+        by_seed: dict[str, list[str]] = {}
+        for u in v.unmapped:
+            by_seed.setdefault(u.seed, []).append(f"`{u.row_to_paste}`")
+        rows = "; ".join(f"seeds/{seed}.csv {', '.join(r)}" for seed, r in by_seed.items())
         line += (
-            f" | district-defined codes not mapped: {codes}; fix: add the district's rows "
-            f"to seeds/{', seeds/'.join(f'{s}.csv' for s in seeds)} ({pastes}, target "
-            "columns filled in) and rebuild"
+            f" | district-defined codes: add its rows to {rows} (fill in what each code "
+            "means), then rebuild"
         )
     return line
 
