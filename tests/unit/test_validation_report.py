@@ -14,6 +14,7 @@ from ingest.validation_report import (
     DatasetRows,
     DistrictValidation,
     RuleFailure,
+    UnmappedCode,
     WorksheetLine,
     _split_reason,
     approval_limits,
@@ -22,6 +23,7 @@ from ingest.validation_report import (
     render_terminal,
     rule_fix,
     verdict,
+    verdict_line,
     worksheet_svg,
 )
 
@@ -249,3 +251,35 @@ def test_cli_without_a_built_warehouse(tmp_path, capsys, monkeypatch):
     duckdb.connect(str(tmp_path / "empty.duckdb")).close()
     assert main(["--db", str(tmp_path / "empty.duckdb"), "validate"]) == 1
     assert "has no validation models yet" in capsys.readouterr().err
+
+
+def test_rejected_share_names_its_most_frequent_rules_and_a_total_line_reads_all():
+    grades = DatasetRows("grades", True, "loaded", None, "Grades.csv", 100, 60, 40)
+    rules = [
+        RuleFailure("grades", "row_rule", f"MARK_TYPE {c} is not a known term", n, "", ())
+        for c, n in (("SEM2", 15), ("SEM1", 24), ("X", 1))
+    ]
+    total = WorksheetLine("students", "all", "all", 100, 90, -10, 2.0, 2.0, False)
+    reasons = verdict([STUDENTS, grades], [], [total], LIMITS, rules)
+    assert reasons == [
+        "grades: 40.0% of rows rejected (40 of 100), above the 2.0% allowed: MARK_TYPE SEM1 "
+        "is not a known term (24 rows); MARK_TYPE SEM2 is not a known term (15 rows) and 1 "
+        "more rules",
+        "worksheet students, all schools, all grades: expected 100, actual 90 (difference -10, "
+        "allowed ±2)",
+    ]
+
+
+def test_verdict_line_gives_the_district_rows_to_add():
+    v = _validation(worksheet=[LINE])
+    assert verdict_line(v) == "d1: READY for training"
+    v = _validation(
+        unmapped=[UnmappedCode("xwalk_terms", "MARK_TYPE", "SEM1", 24, "eschool,d1,SEM1,,,,,")]
+    )
+    line = verdict_line(v)
+    assert line.startswith("d1: NOT READY for training: worksheet students, school 001, grade 10")
+    assert line.endswith(
+        "district-defined codes: add its rows to seeds/xwalk_terms.csv `eschool,d1,SEM1,,,,,` "
+        "(fill in what each code means), then rebuild"
+    )
+    assert "<td>SEM1</td>" in render_html(v) and "eschool,d1,SEM1,,,,," in render_terminal(v)
