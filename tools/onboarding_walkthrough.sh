@@ -46,8 +46,9 @@ say() { printf '\n### %s\n' "$*"; }
 
 say "1. the district's first files"
 rm -rf "$SCRATCH/files"
-"$PATHWAYS" generate --district "$DISTRICT" --out "$SCRATCH/files"
-FOLDER="$SCRATCH/files/$DISTRICT"
+"$PATHWAYS" generate --district "$DISTRICT" --out "$SCRATCH/files" | tee "$SCRATCH/generate.txt"
+# the folder the district's export writes to (printed as `<district>: <folder>  <rows>`)
+FOLDER=$(sed -n "s/^$DISTRICT: \([^ ]*\) .*/\1/p" "$SCRATCH/generate.txt")
 ls -l "$FOLDER"
 
 TRIAL=$("$PYTHON" -c "from ingest.onboard import trial_dir; print(trial_dir('$DISTRICT'))")
