@@ -19,7 +19,6 @@ import csv
 import io
 import os
 import re
-import shutil
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -28,8 +27,10 @@ from pathlib import Path, PurePosixPath
 
 import yaml
 
-from ingest.declarations import FileDeclaration, load_declarations
-from ingest.paths import REPO_ROOT, work_dir
+from ingest.crosswalks import crosswalk_row as _crosswalk_row
+from ingest.crosswalks import seed_columns
+from ingest.declarations import PLATFORM, FileDeclaration, load_declarations
+from ingest.paths import REPO_ROOT, dbt_project_dir, work_dir
 from ingest.readers import FileProblem, scan_bytes
 
 DELIMITERS = (",", "\t", "|", ";")
@@ -43,7 +44,12 @@ STATE_ID_COLUMNS = re.compile(
     r"^(state_id|tx_unique_student_id|student_test_number|state_report_id)$"
 )
 SIS_STATES = {"ascender": "TX", "harmony": "TX", "skyward_qmlativ": "IN"}
-SEEDS_DIR = REPO_ROOT / "seeds"
+
+
+def seeds_dir() -> Path:
+    """The seeds of the dbt project the trial builds (`../seeds` of PATHWAYS_DBT_PROJECT_DIR,
+    else the repo's): a copy with the district's crosswalk rows added is read as built."""
+    return dbt_project_dir().parent / "seeds"
 
 
 class OnboardError(RuntimeError):
@@ -329,11 +335,12 @@ def recognize_folder(
     cands = candidates(declarations)
     listed = list_folder(folder)
     files = [recognize_file(name, path, cands) for name, path in listed]
-    votes = Counter(f.sis for f in files if f.match)
+    # the platform's files (Users data) go with any SIS: they do not vote
+    votes = Counter(f.sis for f in files if f.match and f.sis != PLATFORM)
     chosen = sis or (votes.most_common(1)[0][0] if votes else None)
     if chosen:
         for f in files:
-            if f.match and f.sis != chosen:
+            if f.match and f.sis not in (chosen, PLATFORM):
                 f.problem = (
                     f"a {f.match.label} export, not {chosen} (the district's SIS"
                     f"{' as given' if sis else ', by most files'})"
@@ -414,7 +421,7 @@ def schools_seen(rec: Recognition) -> dict[str, Counter]:
 
 
 def _grade_numbers(sis: str) -> dict[str, tuple[int, str]]:
-    path = SEEDS_DIR / "xwalk_grade_levels.csv"
+    path = seeds_dir() / "xwalk_grade_levels.csv"
     found: dict[str, tuple[int, str]] = {}
     with open(path, encoding="utf-8", newline="") as fh:
         for row in csv.DictReader(fh):
@@ -563,31 +570,17 @@ def _scalar(value) -> str:
 
 
 def crosswalk_row(seed: str, sis: str, district_id: str, source_code: str) -> str:
-    """A paste-ready crosswalk row for the district. Uses ingest.crosswalks.crosswalk_row
-    (branch i9-overrides) when present; until then this minimal one: the seed's own header
-    order, mapped columns left empty to fill in, district_id last when the seed has none yet."""
-    try:
-        from ingest.crosswalks import crosswalk_row as shared  # type: ignore[import-not-found]
-    except ImportError:
-        shared = None
-    if shared is not None:
-        return shared(seed, sis, district_id, source_code)
-    header = seed_header(seed)
-    if "district_id" not in header:
-        header = [*header, "district_id"]
-    values = {"sis": sis, "source_code": source_code, "district_id": district_id}
-    out = io.StringIO()
-    csv.writer(out, lineterminator="").writerow([values.get(c, "") for c in header])
-    return out.getvalue()
+    """A paste-ready crosswalk row for the district (ingest.crosswalks.crosswalk_row against
+    the seeds the trial builds): mapped columns left empty to fill in."""
+    return _crosswalk_row(seed, sis, district_id, source_code, seeds_dir=seeds_dir())
 
 
 def seed_header(seed: str) -> list[str]:
-    with open(SEEDS_DIR / f"{seed}.csv", encoding="utf-8", newline="") as fh:
-        return next(csv.reader(fh))
+    return seed_columns(seed, seeds_dir())
 
 
 def seed_codes(seed: str, sis: str, district_id: str) -> set[str]:
-    with open(SEEDS_DIR / f"{seed}.csv", encoding="utf-8", newline="") as fh:
+    with open(seeds_dir() / f"{seed}.csv", encoding="utf-8", newline="") as fh:
         return {
             r["source_code"]
             for r in csv.DictReader(fh)
@@ -682,57 +675,6 @@ def trial_dir(district_id: str) -> Path:
     return work_dir() / "onboarding" / district_id
 
 
-def _conforming_name(finding: FileFinding) -> str:
-    """A name the declared pattern matches (for the trial copy while the registry has no
-    `files:` overrides on this branch): `*` -> the file's date (last) or `x`."""
-    decl = finding.match.decl
-    pattern = re.sub(r"\[([^\]]+)\]", lambda m: m.group(1)[0], decl.pattern)
-    date = decl.file_date(finding.name)
-    stamp = date.strftime(decl.name_date) if date and decl.name_date else ""
-    if not stamp and decl.name_date:
-        from datetime import date as _date
-
-        stamp = _date.today().strftime(decl.name_date)
-    parts = pattern.split("*")
-    stars = len(parts) - 1
-    name = parts[0]
-    for i, part in enumerate(parts[1:], start=1):
-        if "/" in part and "/" in finding.name and i == 1 and "/" in pattern:
-            name = finding.name.split("/")[0]
-            name += part
-            continue
-        name += (stamp or "x") if i == stars else "x"
-        name += part
-    if "/" in finding.name and "/" in pattern:
-        folder = finding.name.split("/")[0]
-        if PurePosixPath(folder).match(decl.pattern.rsplit("/", 1)[0]):
-            name = f"{folder}/{name.rsplit('/', 1)[1]}"
-    if not decl.matches(name):
-        raise OnboardError(f"cannot name {finding.name} after {decl.pattern!r} for the trial")
-    return name
-
-
-def registry_supports_files() -> bool:
-    from ingest.registry import District
-
-    return "files" in getattr(District, "__dataclass_fields__", {})
-
-
-def stage_files(rec: Recognition, inbox: Path) -> dict[str, str]:
-    """Copies of the recognized files, named as declared (owner-only, removed after the
-    trial); returns copy name -> the district's own name."""
-    shutil.rmtree(inbox, ignore_errors=True)
-    inbox.mkdir(parents=True)
-    names = {}
-    for f in rec.recognized:
-        name = _conforming_name(f)
-        target = inbox / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(f.path, target)
-        names[name] = f.name
-    return names
-
-
 @contextmanager
 def _trial_environment(trial: Path) -> Iterator[None]:
     """The trial's own work folder (so its own run lock, dlt folders and scratch)."""
@@ -748,38 +690,47 @@ def _trial_environment(trial: Path) -> Iterator[None]:
                 os.environ[key] = value
 
 
-def run_trial(entry: dict, rec: Recognition, trial: Path):
+def trial_registry_entry(entry: dict) -> dict:
+    """The registry entry the trial loads: the proposal (or the district's own entry) as is —
+    its `files:` overrides (pattern, name_date, encoding, delimiter) read the files where
+    they are, under the district's own names — with the schools' row counts left out and no
+    waiting for files to settle (first files are complete)."""
+    trial_entry = {k: v for k, v in entry.items() if k != "schools"}
+    trial_entry["schools"] = [
+        {k: v for k, v in s.items() if not k.startswith("_")} for s in entry["schools"]
+    ]
+    trial_entry["guards"] = {**(entry.get("guards") or {}), "stable_seconds": 0}
+    return trial_entry
+
+
+def run_trial(entry: dict, trial: Path):
     """The night's own steps for the district alone, into trial/pathways.duckdb: ingest and
     dbt build (no freshness, no docs), under the trial work folder's run lock only."""
     from ingest.registry import load_registry
 
     trial.mkdir(parents=True, exist_ok=True)
-    trial_entry = {k: v for k, v in entry.items() if k != "schools"}
-    trial_entry["schools"] = [
-        {k: v for k, v in s.items() if not k.startswith("_")} for s in entry["schools"]
-    ]
-    trial_entry["guards"] = {"stable_seconds": 0}  # the files are complete: no waiting
-    inbox = trial / "inbox"
-    staged = not registry_supports_files() and bool(entry.get("files"))
-    names: dict[str, str] = {}
-    if staged:
-        names = stage_files(rec, inbox)
-        trial_entry["transfer"] = {"method": "local", "folder": str(inbox)}
-        trial_entry.pop("files", None)
     registry_path = trial / "trial_districts.yml"
     registry_path.write_text(
-        yaml.safe_dump({"districts": [trial_entry]}, sort_keys=False, allow_unicode=True),
+        yaml.safe_dump(
+            {"districts": [trial_registry_entry(entry)]}, sort_keys=False, allow_unicode=True
+        ),
         encoding="utf-8",
     )
     districts = load_registry(registry_path)
     db = trial / "pathways.duckdb"
-    try:
-        with _trial_environment(trial):
-            report = _night(districts, db)
-    finally:
-        if staged:
-            shutil.rmtree(inbox, ignore_errors=True)
-    return report, db, names
+    with _trial_environment(trial):
+        report = _night(districts, db)
+    return report, db, districts
+
+
+def trial_validation(db: Path, districts, trial: Path):
+    """`pathways validate` on the trial warehouse: the district's approval verdict and its
+    HTML report next to the warehouse (trial/<district>.html)."""
+    from ingest.validation_report import collect, write_reports
+
+    validations = collect(db, districts)
+    written = write_reports(validations, trial)
+    return validations[0], written[validations[0].district_id]
 
 
 def _night(districts, db: Path):
@@ -815,9 +766,8 @@ def crosswalk_checks(sis: str) -> list[tuple[str, str, str, str | None]]:
     test on the SIS's staging models, from the manifest the trial build wrote."""
     import json
 
-    from ingest.paths import DBT_PROJECT_DIR
-
-    manifest = json.loads((DBT_PROJECT_DIR / "target" / "manifest.json").read_text("utf-8"))
+    manifest_path = dbt_project_dir() / "target" / "manifest.json"
+    manifest = json.loads(manifest_path.read_text("utf-8"))
     nodes = manifest.get("nodes", {})
     found = []
     for node in nodes.values():
@@ -998,18 +948,14 @@ def onboard(
             trial_entry["files"] = entry["files"]
         out(f"\n{district_id} is already in the registry: the trial uses its entry")
     try:
-        report, db, names = run_trial(trial_entry, rec, trial)
+        report, db, districts = run_trial(trial_entry, trial)
     except Exception as err:  # the trial is a look, not the night: say why and stop
         out(f"\nTRIAL COULD NOT RUN: {type(err).__name__}: {err}")
         return 3
     took = time.monotonic() - started
-    copied = " (files copied under their declared names: this branch's registry has no"
-    copied += " `files:` overrides yet)" if names else ""
-    out(f"\ntrial: {district_id} alone into {db}" + (copied if names else ""))
+    out(f"\ntrial: {district_id} alone into {db}")
     findings = trial_findings(report, db, district_id, rec.sis)
     for line in findings.files:
-        for copy, own in names.items():
-            line = line.replace(copy, own.ljust(len(copy)))
         out(f"  {line}")
     if district_id in report.district_errors:
         out(f"  FAILED: {report.district_errors[district_id]}")
@@ -1036,7 +982,7 @@ def onboard(
     fixes = 0
     for (dataset, rule), where in sorted(findings.rules.items(), key=lambda kv: -len(kv[1])):
         fixes += 1
-        sample = ", ".join(f"{names.get(file, file)} row {row}" for file, row in where[:3])
+        sample = ", ".join(f"{file} row {row}" for file, row in where[:3])
         out(f"  {dataset}: {rule}: {len(where):,} rows (e.g. {sample})")
         out(f"      how to fix: {how_to_fix(rule)}")
     for f in rec.unrecognized:
@@ -1053,5 +999,14 @@ def onboard(
             out(f"      how to fix: {resolution}")
     if not fixes:
         out("  nothing")
+    try:
+        validation, page = trial_validation(db, districts, trial)
+    except Exception as err:  # noqa: BLE001 - the verdict is a look too
+        out(f"\napproval verdict could not be read: {type(err).__name__}: {err}")
+    else:
+        from ingest.validation_report import render_terminal
+
+        out('\napproval verdict of the trial (`pathways validate`, README "Approving a district"):')
+        out(render_terminal(validation, page))
     out(f"\nonboard took {took:.0f} s")
     return 0

@@ -6,6 +6,7 @@ real DuckDB, real dbt), with the unmapped code and the fixes reported."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import duckdb
@@ -50,6 +51,7 @@ def test_onboard_a_new_district(tmp_path, monkeypatch, capsys):
 
     code = main(["onboard", "--district", DISTRICT, "--from", str(folder)])
     out = capsys.readouterr().out
+    print(out)  # shown when an assertion fails
     assert code == 0, out
 
     assert "SIS: eschool, export variant download_manager" in out
@@ -80,13 +82,35 @@ def test_onboard_a_new_district(tmp_path, monkeypatch, capsys):
         students = con.execute("select count(*) from marts.dim_student").fetchone()[0]
     assert districts == [(DISTRICT,)]
     assert students == 30
-    assert not (trial / "inbox").exists()  # the trial copies are gone
+    # the trial read the files where they are, under the district's own names (the
+    # proposal's `files:`), and every file the night would see: also the staff file whose
+    # header it cannot read, rejected by the ingest as it would be on a night
+    assert not (trial / "inbox").exists()  # no copies
+    assert re.search(r"^  students +Students\.csv +loaded +30 rows", out, re.M), out
+    assert re.search(r"^  grades +Grades\.csv +loaded ", out, re.M), out
+    assert re.search(r"^  staff +staff_20261127\.csv +rejected ", out, re.M), out
+    # the platform's Users data goes with any SIS: recognized and loaded too
+    assert re.search(r"^  users +users_20261127\.csv +loaded +7 rows", out, re.M), out
 
     # the district-defined code, its row count and a paste-ready row
-    assert f"    SEM1         {sem1:>7,} rows   paste: eschool,SEM1," in out
+    assert f"    SEM1         {sem1:>7,} rows   paste: eschool,{DISTRICT},SEM1,,,,," in out
     rows = (trial / "crosswalk_rows.csv").read_text(encoding="utf-8").splitlines()
-    assert rows[0].startswith("# seeds/xwalk_terms.csv")
-    assert rows[1].startswith("eschool,SEM1,") and DISTRICT in rows[1].split(",")
+    assert rows == [
+        "# seeds/xwalk_terms.csv (sis,district_id,source_code,term_code,term_name,term_type,"
+        "term_sequence,is_final_term)",
+        f"eschool,{DISTRICT},SEM1,,,,,",
+    ]
     # what the district's IT must fix
     assert f"  grades: MARK_TYPE is not a known term: {sem1} rows (e.g. Grades.csv row " in out
     assert "  staff: no file recognized" in out
+
+    # the trial's approval verdict (`pathways validate` on the trial warehouse) and its page
+    verdict = out.split("approval verdict of the trial", 1)[1]
+    assert f"== {DISTRICT} (eschool, TX, onboarding): NOT READY for training ==" in verdict
+    assert "  - staff: no file in use (the latest was rejected" in verdict
+    assert "  - no worksheet received" in verdict
+    page = trial / f"{DISTRICT}.html"
+    assert f"  report: {page}" in verdict
+    html = page.read_text(encoding="utf-8")
+    assert 'class="verdict not-ready">Not ready for training' in html
+    assert "no worksheet received" in html

@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+import yaml
 
 from ingest.declarations import load_declarations
 from ingest.demo import write_night
@@ -53,7 +54,11 @@ def test_recognizes_the_sis_and_every_dataset(demo_folders, district_id):
     assert rec.variant == variant
     assert rec.state == state
     assert rec.unrecognized == []
-    expected = {d.dataset for d in load_declarations()[sis] if d.applies_to_state(state)}
+    declarations = load_declarations()
+    expected = {d.dataset for d in declarations[sis] if d.applies_to_state(state)}
+    sent = {path.name for path in demo_folders[district_id].iterdir()}
+    if any(d.matches(name) for d in declarations["pathways"] for name in sent):
+        expected.add("users")  # the platform's Users data, whatever the SIS
     assert {f.dataset for f in rec.recognized} == expected
     assert required_missing(rec) == []
     entry, _ = proposal(rec, f"new_{district_id}", demo_folders[district_id])
@@ -102,10 +107,29 @@ def test_header_diff_names_missing_and_extra_columns():
     assert header_diff(["A", "C", "D", "E"], ("A", "B", "C")) == ("missing: 'B'; extra: 'D', 'E'")
 
 
-def test_crosswalk_row_keeps_the_seed_order():
-    row = crosswalk_row("xwalk_terms", "eschool", "pecan_grove_isd", "SEM1")
-    assert row.startswith("eschool,SEM1,")
-    assert "pecan_grove_isd" in row.split(",")
+def test_crosswalk_row_is_the_shared_one_in_the_seed_order():
+    """The paste rows are ingest.crosswalks.crosswalk_row's: the seed's own header order
+    (sis, district_id, source_code, then the mapped columns left empty)."""
+    row = crosswalk_row("xwalk_terms", "eschool", "pecan_grove_isd", "sem1")
+    assert row == "eschool,pecan_grove_isd,SEM1,,,,,"
+
+
+def test_crosswalk_rows_follow_the_project_copy(tmp_path, monkeypatch):
+    """With PATHWAYS_DBT_PROJECT_DIR on a copy, the known codes are the copy's seeds (what
+    the trial builds), not the repo's."""
+    from ingest.onboard import seed_codes
+
+    (tmp_path / "dbt_project").mkdir()
+    (tmp_path / "seeds").mkdir()
+    (tmp_path / "seeds" / "xwalk_terms.csv").write_text(
+        "sis,district_id,source_code,term_code,term_name,term_type,term_sequence,is_final_term\n"
+        "eschool,pecan_grove_isd,SEM1,S1,Semester 1,semester,1,true\n",
+        encoding="utf-8",
+    )
+    assert "SEM1" not in seed_codes("xwalk_terms", "eschool", "pecan_grove_isd")
+    monkeypatch.setenv("PATHWAYS_DBT_PROJECT_DIR", str(tmp_path / "dbt_project"))
+    assert seed_codes("xwalk_terms", "eschool", "pecan_grove_isd") == {"SEM1"}
+    assert seed_codes("xwalk_terms", "eschool", "other_isd") == set()
 
 
 def test_powerschool_has_no_files(tmp_path):
@@ -120,20 +144,35 @@ def test_nothing_recognized_exits_non_zero(tmp_path):
     assert onboard("new_x", tmp_path, build=False, out=lines.append) == 2
 
 
-@pytest.mark.parametrize(
-    "name", ["Students.csv", "2026_S1/Export.csv", "EXPORT 20261127.txt"], ids=str
-)
-def test_trial_copies_are_named_as_declared(tmp_path, name):
-    """Until the registry takes `files:` overrides, the trial copies each file under a name
-    its declared pattern matches (the file's own date kept)."""
-    from ingest.onboard import FileFinding, _conforming_name, candidates
+def test_the_trial_reads_the_files_under_their_own_names(tmp_path):
+    """The trial's registry entry is the proposal's: its `files:` overrides (pattern, and
+    encoding / delimiter when they differ from the declaration) load as a District, and the
+    district's declarations then match the files' own names."""
+    from ingest.declarations import district_declarations
+    from ingest.onboard import trial_registry_entry
+    from ingest.registry import load_registry as load
 
-    for cand in candidates():
-        finding = FileFinding(name, tmp_path / "x", match=cand)
-        copy = _conforming_name(finding)
-        assert cand.decl.matches(copy), (cand.label, copy)
-        if cand.decl.name_date and "20261127" in name:
-            assert "20261127" in copy
+    entry = {
+        "id": "new_x", "name": "New X", "state": "TX", "state_district_id": "000000",
+        "sis": "eschool", "export_variant": "download_manager", "status": "onboarding",
+        "timezone": "America/Chicago", "transfer": {"method": "local", "folder": str(tmp_path)},
+        "files": {
+            "students": {"pattern": "Students.csv", "name_date": None, "delimiter": "|"},
+            "grades": {"pattern": "Grades *.csv", "name_date": "%Y%m%d", "encoding": "utf-16"},
+        },
+        "schools": [{"school_id": "001", "state_school_id": "000000001", "name": "S",
+                     "grade_low": "09", "grade_high": "12", "_rows": {"students": 3}}],
+    }  # fmt: skip
+    trial = trial_registry_entry(entry)
+    assert trial["files"] == entry["files"]
+    assert "_rows" not in trial["schools"][0] and trial["guards"] == {"stable_seconds": 0}
+    path = tmp_path / "trial.yml"
+    path.write_text(yaml.safe_dump({"districts": [trial]}), encoding="utf-8")
+    (district,) = load(path)
+    decls = {d.dataset: d for d in district_declarations(district)}
+    assert decls["students"].matches("Students.csv") and decls["students"].delimiter == "|"
+    assert decls["grades"].matches("Grades 20261127.csv")
+    assert decls["grades"].encodings == ("utf-16",)
 
 
 def test_unmapped_codes_are_read_from_the_rule_text():
