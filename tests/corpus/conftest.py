@@ -17,6 +17,7 @@ import copy
 import csv
 import dataclasses
 import fnmatch
+import hashlib
 import json
 import os
 import shutil
@@ -233,7 +234,8 @@ def _write_base(
     """The case's unmutated files: its template's night, generated once per template, size
     and night and copied, minus the datasets the case does not send."""
     own = district.files  # a case's `files:` overrides name the generated files
-    suffix = f"-{abs(hash(json.dumps(own, sort_keys=True))):x}" if own else ""
+    suffix = "-" + hashlib.sha256(json.dumps(own, sort_keys=True).encode()).hexdigest()[:8]
+    suffix = suffix if own else ""
     source = cache.folder / f"{case.template}-{case.students}-{night:%Y%m%d}{suffix}"
     key = source.name
     if key not in cache.generated:
