@@ -5,13 +5,20 @@ every case, one `dbt build`: the corpus costs one night however many cases it ho
 with `previous: true` first send their unmutated files on an earlier night (ingest only), so
 that a row-count drop, a stale file or a rejected file has a good file to compare with and to
 keep. The case format is described in tests/corpus/README.md.
+
+Cases may also declare district crosswalk rows (`crosswalk_rows`: the night is then built by
+one copy of the project with every case's rows appended, each naming its case's district) and
+a Data Validation Worksheet (`worksheet`: written into the corpus's PATHWAYS_WORKSHEET_DIR).
 """
 
 from __future__ import annotations
 
 import copy
+import csv
 import dataclasses
 import fnmatch
+import hashlib
+import json
 import os
 import shutil
 import time
@@ -23,18 +30,21 @@ import duckdb
 import pytest
 import yaml
 
-from ingest.declarations import FileDeclaration, declarations_for
+from ingest.crosswalks import seed_columns
+from ingest.declarations import FileDeclaration, district_declarations
 from ingest.night import NightReport, ingest_districts
-from ingest.paths import DEFAULT_REGISTRY
+from ingest.paths import DBT_PROJECT_DIR, DEFAULT_REGISTRY, REPO_ROOT
 from ingest.registry import District, load_registry
 from ingest.simulation.generators import GeneratedDistrict, generate_district
-from ingest.transform import DbtRun, run_dbt
+from ingest.simulation.generators.users import add_users
+from ingest.transform import DbtRun, build_results_path, run_dbt
+from ingest.worksheets import HEADER as WORKSHEET_HEADER
 from tests.corpus.mutations import Mutated, Target, apply
 
 CASES_DIR = Path(__file__).parent / "cases"
 PREVIOUS_NIGHT, NIGHT = date(2026, 11, 27), date(2026, 11, 28)
 DEFAULT_STUDENTS = 20
-NOT_PER_STUDENT = {"courses", "course_crosswalk", "staff", "teachers"}
+NOT_PER_STUDENT = {"courses", "course_crosswalk", "staff", "teachers", "users"}
 CASE_KEYS = {
     "about",
     "district",
@@ -45,8 +55,21 @@ CASE_KEYS = {
     "expect",
     "covers",
     "datasets",
+    "crosswalk_rows",
+    "worksheet",
 }
-EXPECT_KEYS = {"dataset", "status", "reason", "rejected", "in_use", "marts"}
+EXPECT_KEYS = {
+    "dataset",
+    "status",
+    "reason",
+    "rejected",
+    "in_use",
+    "marts",
+    "file",
+    "worksheet",
+    "worksheet_error",
+    "tests",
+}
 
 
 @dataclass
@@ -62,6 +85,9 @@ class Case:
     expect: dict
     covers: list[str]  # rule ids of tests/corpus/rules.yml this case pins
     datasets: list[str] | None  # the files sent (None: every file the generator writes)
+    # seed name -> rows appended to it in the corpus's copy of the project (naming the case)
+    crosswalk_rows: dict[str, list[str]] = field(default_factory=dict)
+    worksheet: list[str] | None = None  # the worksheet's lines after its header
 
     @property
     def district_id(self) -> str:
@@ -87,15 +113,20 @@ def load_cases(folder: Path = CASES_DIR, names: str | None = None) -> list[Case]
             raise ValueError(
                 f"{where}: unknown keys {sorted(unknown)} (known: {sorted(CASE_KEYS)})"
             )
-        missing = {"district", "mutate", "expect"} - set(doc)
+        missing = {"district", "expect"} - set(doc)
         if missing:
             raise ValueError(f"{where}: lacks {sorted(missing)}")
         unknown = set(doc["expect"]) - EXPECT_KEYS
         if unknown:
             raise ValueError(f"{where}: unknown expect keys {sorted(unknown)}")
-        mutate = doc["mutate"] if isinstance(doc["mutate"], list) else [doc["mutate"]]
-        if not mutate or any("kind" not in m or "dataset" not in m for m in mutate):
+        mutate = doc.get("mutate") or []
+        mutate = mutate if isinstance(mutate, list) else [mutate]
+        if any("kind" not in m or "dataset" not in m for m in mutate):
             raise ValueError(f"{where}: each mutation needs `kind` and `dataset`")
+        if not mutate and not doc["expect"].get("dataset"):
+            raise ValueError(f"{where}: without `mutate`, name the file's `expect.dataset`")
+        district_id = f"case_{path.stem}"
+        worksheet = doc.get("worksheet")
         cases.append(
             Case(
                 name=path.stem,
@@ -108,13 +139,37 @@ def load_cases(folder: Path = CASES_DIR, names: str | None = None) -> list[Case]
                 mutate=[dict(m) for m in mutate],
                 expect=dict(doc["expect"]),
                 covers=[str(c) for c in doc.get("covers") or []],
-                datasets=_datasets(doc.get("datasets"), mutate),
+                datasets=_datasets(doc.get("datasets"), mutate, doc["expect"].get("dataset")),
+                crosswalk_rows=_crosswalk_rows(where, district_id, doc.get("crosswalk_rows")),
+                worksheet=None if worksheet is None else [str(line) for line in worksheet],
             )
         )
     return cases
 
 
-def _datasets(declared, mutate: list[dict]) -> list[str] | None:
+def _crosswalk_rows(where: str, district_id: str, declared) -> dict[str, list[str]]:
+    """`{seed: [row, ...]}`, `{district}` in a row standing for the case's district id. Every
+    row must name the case's district (its district_id column): a row of one case never maps
+    another case's codes."""
+    out: dict[str, list[str]] = {}
+    for seed, rows in (declared or {}).items():
+        columns = seed_columns(seed)
+        at = columns.index("district_id")
+        out[seed] = []
+        for row in rows:
+            line = str(row).replace("{district}", district_id)
+            fields = next(csv.reader([line]))
+            if len(fields) != len(columns) or fields[at] != district_id:
+                raise ValueError(
+                    f"{where}: crosswalk row {line!r} of {seed} must have {len(columns)} "
+                    f"values ({','.join(columns)}) and district_id {district_id} "
+                    "(write {district})"
+                )
+            out[seed].append(line)
+    return out
+
+
+def _datasets(declared, mutate: list[dict], expected: str | None) -> list[str] | None:
     """The files a case sends: `all`, a list, or by default the mutated datasets, plus
     students for a per-student dataset (its rules read the accepted students). Fewer files,
     a faster night: dlt's per-file cost is most of the corpus's time."""
@@ -122,7 +177,7 @@ def _datasets(declared, mutate: list[dict]) -> list[str] | None:
         return None
     if declared:
         return [str(d) for d in declared]
-    mutated = {m["dataset"] for m in mutate}
+    mutated = {m["dataset"] for m in mutate} | ({expected} if expected else set())
     per_student = mutated - NOT_PER_STUDENT
     return sorted(mutated | ({"students"} if per_student else set()))
 
@@ -178,7 +233,10 @@ def _write_base(
 ) -> GeneratedDistrict:
     """The case's unmutated files: its template's night, generated once per template, size
     and night and copied, minus the datasets the case does not send."""
-    source = cache.folder / f"{case.template}-{case.students}-{night:%Y%m%d}"
+    own = district.files  # a case's `files:` overrides name the generated files
+    suffix = "-" + hashlib.sha256(json.dumps(own, sort_keys=True).encode()).hexdigest()[:8]
+    suffix = suffix if own else ""
+    source = cache.folder / f"{case.template}-{case.students}-{night:%Y%m%d}{suffix}"
     key = source.name
     if key not in cache.generated:
         template = dataclasses.replace(district, id=case.template, name=case.template)
@@ -199,14 +257,65 @@ def _write_base(
             files[dataset] = copied
         else:
             copied.unlink()
-    return dataclasses.replace(generated, folder=folder, files=files, paths=list(files.values()))
+    copied = dataclasses.replace(
+        generated,
+        folder=folder,
+        files=files,
+        paths=list(files.values()),
+        rows=dict(generated.rows),
+        expected_marts=dict(generated.expected_marts),
+    )
+    if district.demo.get("users") and (case.datasets is None or "users" in case.datasets):
+        # the optional Users data (any SIS), for templates with `demo: {users: true}`
+        add_users(district, copied, night, int(district.demo.get("seed", 7)))
+    return copied
 
 
 def declaration(district: District, dataset: str) -> FileDeclaration:
-    for decl in declarations_for(district.sis):
+    """The district's declaration of the dataset (variant, `files:` overrides; Users data)."""
+    for decl in district_declarations(district, platform=True):
         if decl.dataset == dataset:
-            return decl.for_variant(district.export_variant)
+            return decl
     raise ValueError(f"{district.sis} declares no dataset {dataset!r}")
+
+
+def project_with_rows(cases: list[Case], root: Path) -> Path | None:
+    """A copy of the dbt project (dbt_project/, seeds/, macros/, tests/dbt/, the layout its
+    relative paths expect) with every case's crosswalk rows appended; None when no case
+    declares any. One copy for the whole corpus: each row names its case's district."""
+    rows: dict[str, list[str]] = {}
+    for case in cases:
+        for seed, lines in case.crosswalk_rows.items():
+            rows.setdefault(seed, []).extend(lines)
+    if not rows:
+        return None
+    shutil.copytree(
+        DBT_PROJECT_DIR, root / "dbt_project", ignore=shutil.ignore_patterns("target", "logs")
+    )
+    # dbt's partial parse state: the copy parses only the seeds that changed
+    state = DBT_PROJECT_DIR / "target" / "partial_parse.msgpack"
+    if state.is_file():
+        (root / "dbt_project" / "target").mkdir()
+        shutil.copy2(state, root / "dbt_project" / "target" / state.name)
+    for folder in ("seeds", "macros", "tests/dbt"):
+        shutil.copytree(REPO_ROOT / folder, root / folder)
+    for seed, lines in rows.items():
+        path = root / "seeds" / f"{seed}.csv"
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.rstrip("\n") + "\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    return root / "dbt_project"
+
+
+def write_worksheets(cases: list[Case], folder: Path) -> Path:
+    """Each case's worksheet lines, after the header, as `<folder>/<case district>.csv`."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for case in cases:
+        if case.worksheet is not None:
+            lines = [",".join(WORKSHEET_HEADER), *case.worksheet]
+            (folder / f"{case.district_id}.csv").write_text(
+                "\n".join(lines) + "\n", encoding="utf-8"
+            )
+    return folder
 
 
 @dataclass
@@ -216,6 +325,7 @@ class CaseNight:
     generated: GeneratedDistrict  # tonight's base, before the mutation
     mutated: Mutated
     previous_files: dict[str, str] = field(default_factory=dict)  # dataset -> previous file
+    file: Path | None = None  # tonight's file of the case's dataset (before a rename)
 
 
 @dataclass
@@ -224,10 +334,21 @@ class CorpusNight:
     build: DbtRun
     nights: dict[str, CaseNight]  # case name -> its night
     seconds: dict[str, float]  # phase -> seconds (previous night, night, build)
+    report: NightReport = field(default_factory=NightReport)  # tonight's ingest
+    worksheets: Path | None = None  # the corpus's PATHWAYS_WORKSHEET_DIR
+    project: Path | None = None  # the copy of the project with the cases' crosswalk rows
 
     def query(self, sql: str, params: list | None = None) -> list[tuple]:
         with duckdb.connect(str(self.db), read_only=True) as con:
             return con.execute(sql, params or []).fetchall()
+
+    def stored_failures(self, test: str) -> str | None:
+        """The relation holding a data test's failing rows in this night's build."""
+        results = json.loads(build_results_path(self.db).read_text(encoding="utf-8"))
+        for node in results["results"]:
+            if node["name"] == test and node["resource_type"] == "test":
+                return node["relation_name"]
+        return None
 
 
 @pytest.fixture(scope="session")
@@ -244,12 +365,17 @@ def corpus_night(tmp_path_factory) -> CorpusNight:
     work, drop, cache = tmp / "work", tmp / "drop", TemplateNights(tmp / "generated")
     db = work / "pathways.duckdb"
     registry = write_registry(cases, drop, tmp / "districts.yml")
+    project = project_with_rows(cases, tmp / "project")
+    worksheets = write_worksheets(cases, tmp / "worksheets")
     districts = {d.id: d for d in load_registry(registry)}
     everyone = list(districts.values())
     nights: dict[str, CaseNight] = {}
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("PATHWAYS_WORK_DIR", str(work))
         mp.setenv("PATHWAYS_DUCKDB_PATH", str(db))
+        mp.setenv("PATHWAYS_WORKSHEET_DIR", str(worksheets))
+        if project:
+            mp.setenv("PATHWAYS_DBT_PROJECT_DIR", str(project))
         previous = {c.name: districts[c.district_id] for c in cases if c.previous}
         previous_files: dict[str, dict[str, str]] = {}
         if previous:
@@ -263,6 +389,10 @@ def corpus_night(tmp_path_factory) -> CorpusNight:
             district = districts[case.district_id]
             generated = _write_base(case, district, drop / district.id, NIGHT, cache)
             files = dict(generated.files)
+            mutated = Mutated(
+                files[case.dataset].name if case.dataset in files else None,
+                generated.rows.get(case.dataset, 0),
+            )
             for mutation in case.mutate:
                 args = dict(mutation)
                 kind, dataset = args.pop("kind"), args.pop("dataset")
@@ -271,12 +401,18 @@ def corpus_night(tmp_path_factory) -> CorpusNight:
                 if mutated.file_name:
                     files[dataset] = files[dataset].parent / mutated.file_name
             nights[case.name] = CaseNight(
-                case, district, generated, mutated, previous_files.get(case.name, {})
+                case,
+                district,
+                generated,
+                mutated,
+                previous_files.get(case.name, {}),
+                files.get(case.dataset),
             )
         lap("write and mutate")
-        ingest_districts(everyone, db, NightReport(), everyone)
+        report = NightReport()
+        ingest_districts(everyone, db, report, everyone)
         lap("ingest")
         # dbt's unit tests read no data: test_dbt_unit_tests runs them
         build = run_dbt("build", "--exclude", "test_type:unit", db_path=db, quiet=True)
         lap("dbt build")
-    return CorpusNight(db, build, nights, seconds)
+    return CorpusNight(db, build, nights, seconds, report, worksheets, project)

@@ -54,11 +54,6 @@ class TextFile:
 
     @classmethod
     def read(cls, path: Path, decl: FileDeclaration) -> TextFile:
-        if decl.record_terminator:
-            raise MutationError(
-                f"{decl.sis}.{decl.dataset}: files with a record terminator "
-                f"({decl.record_terminator}) are not supported by the corpus mutations yet"
-            )
         raw = path.read_bytes()
         if raw.startswith(b"\xff\xfe"):
             encoding, bom, text = "utf-16-le", "\ufeff", raw[2:].decode("utf-16-le")
@@ -74,6 +69,11 @@ class TextFile:
         trailing = []
         while lines and not lines[-1].strip("\r\n"):
             trailing.insert(0, lines.pop())
+        end = decl.record_terminator
+        if end and any(not line.rstrip("\r\n").endswith(end) for line in lines):
+            # the terminator is one more field (eSchool Download Manager's `#!#`): a record
+            # across lines (a line break inside a value) is not supported
+            raise MutationError(f"{decl.dataset}: a record spans lines (record terminator {end})")
         return cls(encoding, bom, lines, trailing)
 
     def write(self, path: Path) -> None:
@@ -212,7 +212,8 @@ def extra_field(target: Target, *, share: float = 0, rows: list[int] | None = No
     for row in rows:
         index = _data_index(text, target.decl, row)
         fields, end = _split(text.lines[index], target.decl)
-        text.lines[index] = _join([*fields, "extra"], end, target.decl)
+        at = len(fields) - (1 if target.decl.record_terminator else 0)  # before the terminator
+        text.lines[index] = _join([*fields[:at], "extra", *fields[at:]], end, target.decl)
     return _done(target, text)
 
 

@@ -45,8 +45,12 @@ def _manifest(corpus: CorpusNight, night: CaseNight) -> tuple:
         [night.district.id, night.case.dataset, night.district.id],
     )
     name = night.mutated.file_name
-    if name is not None and night.case.dataset == night.case.mutate[-1]["dataset"]:
-        rows = [r for r in rows if r[0] and r[0].split("/")[-1] == name] or rows
+    mutate = night.case.mutate
+    if name is not None and (not mutate or night.case.dataset == mutate[-1]["dataset"]):
+        # a name one folder down (Harmony's `<term>/students.csv`) names its folder too
+        path = night.file.parent / name if night.file else None
+        rel = path.relative_to(night.generated.folder).as_posix() if path else name
+        rows = [r for r in rows if r[0] and r[0] in (rel, name)] or rows
     assert len(rows) == 1, f"tonight's manifest rows for {night.case.dataset}: {rows}"
     return rows[0]
 
@@ -90,6 +94,8 @@ def test_case(corpus_night, name):
     assert status == want_status, f"{case.path.name}: file {file_name} is {status} ({reason})"
     if "reason" in expect:
         assert expect["reason"] in (reason or ""), f"{case.path.name}: reason was {reason!r}"
+    if "file" in expect:
+        assert (file_name or "").split("/")[-1] == expect["file"], file_name
 
     # the finding: exactly these rows rejected, each with its row number (line in the file)
     rejected = corpus_night.query(
@@ -121,6 +127,13 @@ def test_case(corpus_night, name):
         assert {source.split("/")[-1] for _, _, source in rejected} <= {file_name.split("/")[-1]}
         # ...and every accepted row reached its mart
         expected_marts = {mart: accepted - generated_rows} if mart else {}
+        if case.dataset == "users":  # every accepted user is a staff row with an account
+            accounts = corpus_night.query(
+                "select count(*) from marts.dim_staff where district_id = ? "
+                "and has_pathways_account",
+                [night.district.id],
+            )
+            assert accounts == [(accepted,)], f"{case.path.name}: accounts {accounts}"
     else:
         # nothing lost: the previous good file stays in use, its mart as it was
         assert _in_use(corpus_night, night) == night.previous_files.get(case.dataset)
@@ -134,6 +147,68 @@ def test_case(corpus_night, name):
             continue
         got = _mart_rows(corpus_night, mart_name, night.district.id)
         assert got == want_rows, f"{case.path.name}: {mart_name} holds {got}, want {want_rows}"
+    if case.worksheet is not None or {"worksheet", "worksheet_error", "tests"} & set(expect):
+        _worksheet(corpus_night, night)
+
+
+def test_crosswalk_rows_stay_with_their_district(corpus_night):
+    """A case's crosswalk rows name its district: another case sending the same code of the
+    same SIS without the row still has it rejected, and the repo's seeds are untouched."""
+    nights = corpus_night.nights.values()
+    declared = [(n, line) for n in nights for rows in n.case.crosswalk_rows.values()
+                for line in rows]  # fmt: skip
+    if not declared:
+        pytest.skip("no selected case declares crosswalk rows")
+    checked = 0
+    for night, line in declared:
+        sis, _, code = line.split(",")[:3]
+        for other in nights:
+            if other is night or other.district.sis != sis:
+                continue
+            for row in other.case.expect.get("rejected") or []:
+                if f" {code} " in f" {row['reason']} ":
+                    found = corpus_night.query(
+                        "select count(*) from validation.rejected_rows "
+                        "where district_id = ? and reason = ?",
+                        [other.district.id, row["reason"]],
+                    )
+                    assert found[0][0] >= 1, (other.case.name, row)
+                    checked += 1
+    seeds = Path(__file__).parents[2] / "seeds"
+    for path in seeds.glob("xwalk_*.csv"):
+        assert "case_" not in path.read_text(encoding="utf-8"), path
+    print(f"{len(declared)} crosswalk rows; {checked} rejections of other cases still there")
+
+
+def _worksheet(corpus: CorpusNight, night: CaseNight) -> None:
+    """The worksheet's finding: its comparison rows, the ingest's error for a malformed one,
+    and the rows each named data test stores for the district."""
+    case, expect = night.case, night.case.expect
+    errors = corpus.report.worksheet_errors
+    if "worksheet_error" in expect:
+        path = corpus.worksheets / f"{night.district.id}.csv"
+        want = expect["worksheet_error"].format(district=night.district.id, worksheet=path)
+        assert errors.get(night.district.id) == want, case.path.name
+    else:
+        assert night.district.id not in errors, errors[night.district.id]
+    if "worksheet" in expect:
+        rows = corpus.query(
+            "select line_number, expected_count, actual_count, is_within_tolerance "
+            "from validation.worksheet_comparison where district_id = ? order by line_number",
+            [night.district.id],
+        )
+        want = [(w["line"], w["expected"], w["actual"], w["within"]) for w in expect["worksheet"]]
+        assert rows == want, case.path.name
+    for test, n in (expect.get("tests") or {}).items():
+        relation = corpus.stored_failures(test)
+        assert relation, f"no stored failures of {test} in the build"
+        (got,) = corpus.query(
+            f"select count(*) from {relation} where district_id = ?", [night.district.id]
+        )[0]
+        assert got == n, f"{case.path.name}: {test} stores {got} rows for it, want {n}"
+        if n:
+            (result,) = [r for r in corpus.build.results if r.name == test]
+            assert result.status in ("warn", "fail"), result
 
 
 def _declares_header(night: CaseNight) -> bool:
@@ -147,7 +222,8 @@ def test_rule_coverage():
     listed under `not_covered` with its reason. Prints the coverage (pytest -s)."""
     inventory = yaml.safe_load(RULES.read_text(encoding="utf-8"))
     known = {
-        key: set(inventory.get(key) or {}) for key in ("row_rules", "sis_rules", "file_findings")
+        key: set(inventory.get(key) or {})
+        for key in ("row_rules", "sis_rules", "file_findings", "onboarding_findings")
     }
     every = set().union(*known.values())
     covered: dict[str, list[str]] = {}
@@ -164,7 +240,9 @@ def test_rule_coverage():
     print(
         f"row rules covered {len(row_rules & set(covered))}/{len(row_rules)}; "
         f"file findings covered {len(known['file_findings'] & set(covered))}/"
-        f"{len(known['file_findings'])}; not covered: {sorted(set(not_covered))}"
+        f"{len(known['file_findings'])}; onboarding findings covered "
+        f"{len(known['onboarding_findings'] & set(covered))}/"
+        f"{len(known['onboarding_findings'])}; not covered: {sorted(set(not_covered))}"
     )
     assert uncovered == [], (
         f"row rules without a case (add one, or list it in not_covered): {uncovered}"
