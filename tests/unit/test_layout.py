@@ -264,7 +264,8 @@ def _tracked() -> list[str]:
     done = subprocess.run(
         ["git", "ls-files"], cwd=REPO_ROOT, capture_output=True, text=True, check=True
     )
-    return done.stdout.split()
+    # the bad-input corpus's cases are data named by what they break, some by SIS: not a piece
+    return [f for f in done.stdout.split() if not f.startswith("tests/corpus/cases/")]
 
 
 def _kinds(files: list[str], sis: str) -> set[str]:
