@@ -17,7 +17,7 @@ import pytest
 import requests
 
 from ingest.powerschool.plugin import write_plugin_zip
-from ingest.registry import District, School
+from ingest.registry import District, load_registry
 from ingest.simulation.generators.powerschool import api_records
 from ingest.simulation.powerschool_server import (
     Fault,
@@ -40,22 +40,8 @@ TIMEOUT = 10
 
 
 def _district() -> District:
-    return District(
-        id="prairie_creek_schools",
-        name="Prairie Creek Schools",
-        state="IN",
-        state_district_id="7999",
-        sis="powerschool",
-        status="live",
-        timezone="America/Indiana/Indianapolis",
-        transfer={"method": "local"},
-        schools=(
-            School("100", "7101", "Prairie Creek High School", "09", "12"),
-            School("200", "7202", "Prairie Creek Middle School", "06", "08"),
-            School("300", "7303", "Prairie Creek Elementary", "PK", "05"),
-        ),
-        demo={"students": 400, "seed": 77},
-    )
+    """The demo's PowerSchool district, as districts.yml declares it."""
+    return next(d for d in load_registry() if d.id == "prairie_creek_schools")
 
 
 @pytest.fixture(scope="module")

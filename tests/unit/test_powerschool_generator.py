@@ -13,7 +13,7 @@ from datetime import date
 import pytest
 
 from ingest.powerschool.queries import load_queries
-from ingest.registry import District, School
+from ingest.registry import District, load_registry
 from ingest.simulation.generators.powerschool import STORECODES, ApiNight, api_records, build
 
 NIGHT = date(2026, 11, 27)  # school year 2026-27: YEARID 36
@@ -23,22 +23,8 @@ NAMES = {dataset: q.name for dataset, q in QUERIES.items()}
 
 
 def _district(**changes) -> District:
-    district = District(
-        id="prairie_creek_schools",
-        name="Prairie Creek Schools",
-        state="IN",
-        state_district_id="7999",
-        sis="powerschool",
-        status="live",
-        timezone="America/Indiana/Indianapolis",
-        transfer={"method": "local"},
-        schools=(
-            School("100", "7101", "Prairie Creek High School", "09", "12"),
-            School("200", "7202", "Prairie Creek Middle School", "06", "08"),
-            School("300", "7303", "Prairie Creek Elementary", "PK", "05"),
-        ),
-        demo={"students": 400, "seed": 77},
-    )
+    """The demo's PowerSchool district, as districts.yml declares it."""
+    district = next(d for d in load_registry() if d.id == "prairie_creek_schools")
     return dataclasses.replace(district, **changes)
 
 
