@@ -13,19 +13,4 @@
 --   seeds/worksheets/<district_id>.csv (line line_number) and the next run reloads it.
 {{ config(severity='error') }}
 
-select
-    district_id,
-    dataset,
-    school_id,
-    grade_level,
-    expected_count,
-    actual_count,
-    difference,
-    tolerance_pct,
-    allowed_difference,
-    source_file,
-    line_number
-from {{ ref('worksheet_comparison') }}
-where
-    district_status = 'live'
-    and not is_within_tolerance
+{{ worksheet_lines_beyond_tolerance('live') }}
