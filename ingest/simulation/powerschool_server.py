@@ -507,6 +507,9 @@ class _Handler(BaseHTTPRequestHandler):
         except _Reply as reply:
             status, answer, headers = reply.status, reply.body, reply.headers
         kind = fault.kind if fault else None
+        # Logged before the answer goes out: a client that reads emu.requests right after
+        # its response must find this request there.
+        self.emu._log(RequestLog(method, path, page, status, kind))
         try:
             if fault and fault.kind == "drop":
                 self._send(status, answer, headers, drop=True)
@@ -514,7 +517,6 @@ class _Handler(BaseHTTPRequestHandler):
                 self._send(status, answer, headers)
         except OSError:
             self.close_connection = True  # the client went away (a stalled answer timed out)
-        self.emu._log(RequestLog(method, path, page, status, kind))
 
     def _route(self, method: str, path: str) -> tuple[str, bool, str]:
         """(target, count?, query name); 404/405 for anything else."""
