@@ -76,7 +76,7 @@ def _keep_load_ids() -> Iterator[None]:
 def _batches(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> Iterator[pa.Table]:
     # a cursor of its own: dlt interleaves the resources' generators
     with con.cursor() as cursor:
-        reader = cursor.execute(f'select * from "{schema}"."{table}"').to_arrow_reader(BATCH_ROWS)
+        reader = cursor.sql(f'select * from "{schema}"."{table}"').to_arrow_reader(BATCH_ROWS)
         for batch in reader:
             yield pa.Table.from_batches([batch])
 
@@ -94,7 +94,7 @@ def export_lake(db_path: Path, lake: Path | None = None) -> list[LakeTable]:
         for schema in dict.fromkeys(s for s, _ in tables):
             names = [t for s, t in tables if s == schema]
             counts = {
-                t: con.execute(f'select count(*) from "{schema}"."{t}"').fetchone()[0]
+                t: con.execute(f'select count(*) from "{schema}"."{t}"').fetchall()[0][0]
                 for t in names
             }
             pipeline = dlt.pipeline(
@@ -120,7 +120,7 @@ def export_lake(db_path: Path, lake: Path | None = None) -> list[LakeTable]:
 
 
 def _write_empty(con: duckdb.DuckDBPyConnection, schema: str, table: str, folder: Path) -> None:
-    empty = con.execute(f'select * from "{schema}"."{table}" limit 0').to_arrow_table()
+    empty = con.sql(f'select * from "{schema}"."{table}" limit 0').to_arrow_table()
     folder.mkdir(parents=True, exist_ok=True)
     for old in folder.glob("*.parquet"):
         old.unlink()
