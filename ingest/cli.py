@@ -74,7 +74,8 @@ def cmd_build(args) -> int:
 
 def cmd_lake(args) -> int:
     """Raw and bookkeeping tables as parquet files (dlt filesystem destination) for Spark."""
-    from ingest.lake import export_lake, lake_dir
+    from ingest.lake import export_lake
+    from ingest.paths import lake_dir
     from ingest.runs import exclusive_run
 
     lake = Path(args.out).resolve() if args.out else lake_dir()

@@ -24,7 +24,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from ingest.paths import work_dir
+from ingest.paths import lake_dir, work_dir
 
 META_SCHEMA = "pathways_meta"
 # rows per Arrow batch handed to dlt: bounded memory whatever the table's size
@@ -36,11 +36,6 @@ class LakeTable:
     schema: str
     table: str
     rows: int
-
-
-def lake_dir() -> Path:
-    """Where the parquet lake lives (PATHWAYS_LAKE_DIR, else <work dir>/lake)."""
-    return Path(os.environ.get("PATHWAYS_LAKE_DIR", work_dir() / "lake")).resolve()
 
 
 def warehouse_tables(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
