@@ -13,9 +13,7 @@ point the night's own dlt load at the filesystem destination instead (README, "S
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,6 +25,7 @@ import pyarrow.parquet as pq
 from ingest.paths import lake_dir, work_dir
 
 META_SCHEMA = "pathways_meta"
+LAKE_PIPELINE = "pathways_lake"
 # rows per Arrow batch handed to dlt: bounded memory whatever the table's size
 BATCH_ROWS = 122_880
 
@@ -52,22 +51,6 @@ def warehouse_tables(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
     return [(s, t) for s, t in rows]
 
 
-@contextmanager
-def _keep_load_ids() -> Iterator[None]:
-    """.dlt/config.toml makes dlt stamp Arrow rows with ITS load id; the mirrored rows must
-    keep the ingest's `_dlt_load_id` (staging matches them to the manifest on it)."""
-    name = "NORMALIZE__PARQUET_NORMALIZER__ADD_DLT_LOAD_ID"
-    before = os.environ.get(name)
-    os.environ[name] = "false"
-    try:
-        yield
-    finally:
-        if before is None:
-            os.environ.pop(name, None)
-        else:
-            os.environ[name] = before
-
-
 def _batches(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> Iterator[pa.Table]:
     # a cursor of its own: dlt interleaves the resources' generators
     with con.cursor() as cursor:
@@ -84,7 +67,7 @@ def export_lake(db_path: Path, lake: Path | None = None) -> list[LakeTable]:
     lake.mkdir(parents=True, exist_ok=True)
     lake.chmod(0o700)  # student data
     written: list[LakeTable] = []
-    with duckdb.connect(str(db_path), read_only=True) as con, _keep_load_ids():
+    with duckdb.connect(str(db_path), read_only=True) as con:
         tables = warehouse_tables(con)
         for schema in dict.fromkeys(s for s, _ in tables):
             names = [t for s, t in tables if s == schema]
@@ -92,11 +75,13 @@ def export_lake(db_path: Path, lake: Path | None = None) -> list[LakeTable]:
                 t: con.execute(f'select count(*) from "{schema}"."{t}"').fetchall()[0][0]
                 for t in names
             }
+            # one name for every schema (.dlt/config.toml scopes the export's settings by
+            # it: the rows keep the ingest's _dlt_load_id), one working folder per schema
             pipeline = dlt.pipeline(
-                pipeline_name=f"pathways_lake__{schema}",
+                pipeline_name=LAKE_PIPELINE,
                 destination=dlt.destinations.filesystem(bucket_url=lake.as_uri()),
                 dataset_name=schema,
-                pipelines_dir=str(work_dir() / "dlt"),
+                pipelines_dir=str(work_dir() / "dlt" / "lake" / schema),
             )
             resources = [
                 dlt.resource(
