@@ -82,7 +82,10 @@ def cmd_lake(args) -> int:
     with exclusive_run("lake", wait=args.wait):
         tables = export_lake(duckdb_path(), lake)
     print(f"{len(tables)} tables, {sum(t.rows for t in tables):,} rows -> {lake}")
-    print(f"dbt --target spark reads them with PATHWAYS_LAKE_URL={lake.as_uri()}")
+    print(
+        f"then, with PATHWAYS_LAKE_URL={lake.as_uri()}: "
+        "dbt run-operation register_lake_sources --target spark"
+    )
     return 0
 
 

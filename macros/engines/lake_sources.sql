@@ -1,7 +1,8 @@
 {#
     register_lake_sources(): make every declared source (raw_<sis>.* and pathways_meta.*)
-    readable where the raw data is files, not tables of the warehouse. Run by the project's
-    on-run-start hook. Dispatched:
+    readable where the raw data is files, not tables of the warehouse. Run once after each
+    load of the lake, before dbt builds: `dbt run-operation register_lake_sources --target
+    spark` (not an on-run-start hook: that would add a node to every DuckDB run). Dispatched:
     - DuckDB (default): nothing to do; the ingest writes the source tables into the warehouse.
     - Spark: each source is an external parquet table over the folder dlt's filesystem
       destination writes for it, `<lake>/<schema>/<table>/` (ingest/lake.py), the lake being

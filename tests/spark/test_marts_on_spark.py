@@ -1,7 +1,8 @@
 """The demo's marts built on Spark equal those built on DuckDB, row for row (issue 10).
 
 One demo night on DuckDB (`pathways demo`), the raw and bookkeeping tables written to a
-parquet lake by dlt (`pathways lake`), then `dbt build --target spark` (dbt-spark's session
+parquet lake by dlt (`pathways lake`), registered (`dbt run-operation
+register_lake_sources`), then `dbt build --target spark` (dbt-spark's session
 method: PySpark in this process) over that lake, and every mart and validation model of the
 two warehouses compared with EXCEPT ALL both ways, Spark's rows read back from parquet and
 cast to DuckDB's column types.
@@ -47,7 +48,9 @@ def warehouses(tmp_path_factory) -> tuple[Path, Path]:
         assert pathways(["demo", "--night", "2026-11-20"]) == 0
         db = work / "pathways.duckdb"
         export_lake(db, lake)
-        run = run_dbt("build", "--target", "spark", "--target-path", str(work / "target-spark"))
+        spark = ("--target", "spark")
+        assert run_dbt("run-operation", "register_lake_sources", *spark).success
+        run = run_dbt("build", *spark, "--target-path", str(work / "target-spark"))
         assert run.success, [f"{r.name}: {r.message}" for r in run.errors]
         yield db, _spark_tables_as_parquet(db, work / "spark-marts")
     finally:
