@@ -57,7 +57,7 @@ $(SPARK_VENV)/.installed: pyproject.toml constraints.txt
 	$(SPARK_VENV)/bin/pip install --quiet -c constraints.txt -e ".[dev,spark]"
 	touch $@
 
-spark-check: $(SPARK_VENV)/.installed ## demo night on DuckDB and on Spark (dbt-spark session), every mart compared
+spark-check: $(SPARK_VENV)/.installed ## demo night on DuckDB and on Spark (dbt-spark session), every mart compared (~7 min)
 	$(SPARK_VENV)/bin/pytest -m spark tests/spark
 
 clean:
