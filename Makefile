@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test check lint lint-all unit integration nightly docs benchmark clean
+.PHONY: demo test check lint lint-all unit integration nightly docs benchmark spark-check clean
 
 # the SIS `make check` plays end to end (tests/integration/test_<sis>_night.py)
 CHECK_SIS ?= skyward_qmlativ
@@ -46,6 +46,19 @@ docs: $(VENV)/.installed
 
 benchmark: $(VENV)/.installed     ## 1,000,000-row grades file: ingest vs DuckDB read_csv
 	$(BIN)/pathways benchmark --rows 1000000
+
+# The same models on Spark (issue 10): its own venv (PySpark is ~345 MB), so `make test` stays
+# as it is. Needs Java 17 (Debian: openjdk-17-jre-headless).
+SPARK_VENV := .venv-spark
+
+$(SPARK_VENV)/.installed: pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(SPARK_VENV)
+	$(SPARK_VENV)/bin/pip install --quiet --upgrade pip
+	$(SPARK_VENV)/bin/pip install --quiet -c constraints.txt -e ".[dev,spark]"
+	touch $@
+
+spark-check: $(SPARK_VENV)/.installed ## demo night on DuckDB and on Spark (dbt-spark session), every mart compared (~7 min)
+	$(SPARK_VENV)/bin/pytest -m spark tests/spark
 
 clean:
 	rm -rf .pathways dbt_project/target dbt_project/logs .lint-cache

@@ -29,3 +29,15 @@ def duckdb_path() -> Path:
     """The one DuckDB file shared by dlt and dbt (profiles.yml reads the same variable)."""
     default = work_dir() / "pathways.duckdb"
     return Path(os.environ.get("PATHWAYS_DUCKDB_PATH", default)).resolve()
+
+
+def lake_dir() -> Path:
+    """The parquet lake the spark target reads (PATHWAYS_LAKE_DIR, else <work dir>/lake):
+    raw and bookkeeping tables as dlt's filesystem destination writes them (ingest/lake.py)."""
+    return Path(os.environ.get("PATHWAYS_LAKE_DIR", work_dir() / "lake")).resolve()
+
+
+def spark_dir() -> Path:
+    """The local Spark session's warehouse and metastore (PATHWAYS_SPARK_DIR, else
+    <work dir>/spark); a cluster's profile names its own."""
+    return Path(os.environ.get("PATHWAYS_SPARK_DIR", work_dir() / "spark")).resolve()

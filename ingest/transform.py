@@ -7,7 +7,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from ingest.paths import PROFILES_DIR, dbt_project_dir, duckdb_path
+from ingest.paths import PROFILES_DIR, dbt_project_dir, duckdb_path, lake_dir, spark_dir
 
 
 class DbtError(RuntimeError):
@@ -52,6 +52,9 @@ def run_dbt(*args: str, db_path: Path | None = None, quiet: bool = False) -> Dbt
     from dbt.cli.main import dbtRunner  # dbt is slow to import; only when needed
 
     os.environ["PATHWAYS_DUCKDB_PATH"] = str(db_path or duckdb_path())
+    # the spark target (`--target spark`): absolute paths, whatever the working directory
+    os.environ.setdefault("PATHWAYS_SPARK_DIR", str(spark_dir()))
+    os.environ.setdefault("PATHWAYS_LAKE_URL", lake_dir().as_uri())
     os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")  # offline, student data
     project = str(dbt_project_dir())
     argv = [*args, "--project-dir", project, "--profiles-dir", str(PROFILES_DIR)]

@@ -81,7 +81,8 @@
 {#
     has_control_characters(expression): true when the text holds a NUL byte or a byte-order
     mark (U+FEFF) anywhere; NULL text is clean. Dispatched: PostgreSQL text cannot hold NUL
-    (chr(0) is an error there), so it checks the byte-order mark only.
+    (chr(0) is an error there), so it checks the byte-order mark only; Spark's chr() wraps at
+    256, so it spells the mark another way.
 #}
 {% macro has_control_characters(expression) -%}
     {{ return(adapter.dispatch('has_control_characters', 'pathways')(expression)) }}
@@ -89,6 +90,14 @@
 
 {% macro default__has_control_characters(expression) -%}
     coalesce({{ dbt.position('chr(0)', expression) }} > 0 or {{ dbt.position('chr(65279)', expression) }} > 0, false)
+{%- endmacro %}
+
+{#
+    Spark: chr(n) is the character of n modulo 256, so chr(65279) is 'ÿ' (a false hit on a
+    name like Ÿvette, and the byte-order mark missed): the mark is decoded from its UTF-8 bytes.
+#}
+{% macro spark__has_control_characters(expression) -%}
+    coalesce({{ dbt.position('chr(0)', expression) }} > 0 or {{ dbt.position("decode(unhex('EFBBBF'), 'UTF-8')", expression) }} > 0, false)
 {%- endmacro %}
 
 {% macro postgres__has_control_characters(expression) -%}

@@ -31,7 +31,8 @@
     {{ return([
         ("district_cdn is not null and district_cdn <> state_district_id",
             dbt.concat(["'DistrictID '", "district_cdn",
-                "' is not the district''s county-district number '", "state_district_id"])),
+                "'" ~ dbt.escape_single_quotes(" is not the district's county-district number ") ~ "'",
+                "state_district_id"])),
         ("campus_id_text is null", "'CampusID is missing'"),
         ("campus_id_text is not null and not "
             ~ regex_matches('campus_id_text', '^[0-9]{3}$|^[0-9]{9}$'),

@@ -9,10 +9,14 @@
     uses them directly for the rules that are truly its own.
 #}
 
-{# rule_text(label, value, tail): the message `<label>[ <value>]<tail>` as a SQL expression. #}
+{#
+    rule_text(label, value, tail): the message `<label>[ <value>]<tail>` as a SQL expression.
+    Quotes in the text are escaped the engine's way (dbt.escape_single_quotes): Spark reads
+    `'district''s'` as two adjacent literals, `districts`.
+#}
 {% macro rule_text(label, value, tail) -%}
-    {%- set label = label | replace("'", "''") -%}
-    {%- set tail = tail | replace("'", "''") -%}
+    {%- set label = dbt.escape_single_quotes(label) -%}
+    {%- set tail = dbt.escape_single_quotes(tail) -%}
     {%- if value -%}
         {{ return(dbt.concat(["'" ~ label ~ " '", value, "'" ~ tail ~ "'"])) }}
     {%- else -%}

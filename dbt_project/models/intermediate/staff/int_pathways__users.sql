@@ -25,7 +25,8 @@ final as (
         ],
         'school': [
             ("unregistered_school_ids > 0",
-                "'SchoolIDs lists a school that is not one of the district''s schools in the registry'"),
+                rule_text('SchoolIDs', none,
+                    " lists a school that is not one of the district's schools in the registry")),
         ],
     }), {'state_staff_id': none}) }}
 
