@@ -53,6 +53,8 @@ MARTS = (
 )
 # A file with one of these statuses put new rows in raw tonight: the build runs.
 NEW_DATA = ("loaded", "held")
+# dbt unit tests read no data: left out of a build whose project did not change
+NO_UNIT_TESTS = ("--exclude", "test_type:unit")
 # Statuses of a kept build that broke rather than judged the data: the next night retries.
 BROKEN = ("error", "runtime error")
 
@@ -74,6 +76,8 @@ class NightReport:
     build_skipped_since: str | None = None
     build_reason: str | None = None  # why the build ran (or why it was skipped)
     bookkeeping: DbtRun | None = None  # a skipped night's rebuild of its bookkeeping models
+    # the run whose dbt unit tests hold, when tonight's build left them out (same project)
+    unit_tests_since: str | None = None
     timings: dict[str, float] = field(default_factory=dict)  # step -> seconds
 
     def failures(self) -> list[str]:
@@ -191,14 +195,21 @@ def run_night(
             write_run_log([_skipped_row(run, skip_since, kept)], db_path)
             with _timed(report, "bookkeeping"):
                 report.bookkeeping = _dbt_or_none(
-                    "build", "--selector", "night_bookkeeping", db_path=db_path, merge=True
+                    "build",
+                    "--selector",
+                    "night_bookkeeping",
+                    *NO_UNIT_TESTS,
+                    db_path=db_path,
+                    merge=True,
                 )
             report.build = saved_run(read_build_results(db_path) or kept)
         else:
+            report.unit_tests_since = _unit_tests_since(kept, inputs, force_build)
+            args = NO_UNIT_TESTS if report.unit_tests_since else ()
             with _timed(report, "build"):
-                report.build = _dbt_or_none("build", db_path=db_path)
+                report.build = _dbt_or_none("build", *args, db_path=db_path)
             write_run_log([_dbt_row(run, report.build)], db_path)
-            _remember_inputs(report.build, db_path, run.run_id, inputs)
+            _remember_inputs(report, db_path, run.run_id, inputs, kept)
         if report.build:
             collect_counts(report, db_path, [d.id for d in districts])
         static_docs = dbt_project_dir() / "target" / "static_index.html"
@@ -259,15 +270,41 @@ def _skip_since(
     return None
 
 
-def _remember_inputs(build: DbtRun | None, db_path: Path, run_id: str, inputs: dict) -> None:
-    """Keep this build's inputs with its results, for the next night to compare."""
+def _unit_tests_since(kept: dict | None, inputs: dict[str, str], force_build: bool) -> str | None:
+    """The run whose dbt unit tests still hold, when the project (code, seeds, dbt's
+    version) is the same as then: unit tests read no data, so a night whose project did not
+    change keeps their results instead of running them again (dbt's own advice: unit tests
+    belong where the code changes). None: run them tonight."""
+    last = (kept or {}).get("night") or {}
+    if force_build or not last.get("unit_tests_run_id"):
+        return None
+    if (last.get("inputs") or {}).get("project") != inputs.get("project"):
+        return None
+    units = [n for n in kept.get("results", []) if n.get("resource_type") == "unit_test"]
+    if not units or any(n.get("status") != "pass" for n in units):  # a failure runs again
+        return None
+    return last["unit_tests_run_id"]
+
+
+def _remember_inputs(
+    report: NightReport, db_path: Path, run_id: str, inputs: dict, before: dict | None
+) -> None:
+    """Keep this build's inputs with its results, for the next night to compare; a build
+    that left the unit tests out carries the results of the run that ran them."""
     kept = read_build_results(db_path)
-    if build is None or kept is None:
+    if report.build is None or kept is None:
         return
+    unit_run = run_id
+    if report.unit_tests_since:
+        unit_run = report.unit_tests_since
+        kept["results"] += [
+            n for n in (before or {}).get("results", []) if n.get("resource_type") == "unit_test"
+        ]
     kept["night"] = {
         "run_id": run_id,
         "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "inputs": inputs,
+        "unit_tests_run_id": unit_run,
     }
     write_build_results(db_path, kept)
 
@@ -354,6 +391,11 @@ def format_report(report: NightReport) -> str:
             )
     elif report.build_reason:
         lines.append(f"dbt build: runs, {report.build_reason}")
+    if report.unit_tests_since:
+        lines.append(
+            f"dbt unit tests: not run, the project is unchanged since run "
+            f"{report.unit_tests_since}, whose unit tests passed (they read no data)"
+        )
     if report.build:
         b = report.build
         tests = ("test", "unit_test")

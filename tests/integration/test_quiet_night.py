@@ -4,7 +4,8 @@ Night 1 loads a district and builds. Night 2 the district sends the same files a
 file a duplicate): the night judges source freshness, rebuilds only its bookkeeping
 (load_summary, district_runs), keeps the marts and the last build's results, says so in its
 report and its run log, and `pathways validate` shows tonight's files. Night 3 the district
-sends a new students file: the night builds again.
+sends a new students file: the night builds again, without dbt's unit tests (they read no
+data and the project did not change: night 1's results stand).
 """
 
 from __future__ import annotations
@@ -181,3 +182,16 @@ def test_a_new_file_makes_the_next_night_build_again(nights):
     assert "build" in night3.timings
     assert nights["kept3"]["night"]["run_id"] == night3.run_id
     assert nights["marts3"]["dim_student"] == STUDENTS + 2
+
+
+def test_unit_tests_run_when_the_project_changes_only(nights):
+    night1, night3 = nights["night1"], nights["night3"]
+    assert night1.unit_tests_since is None
+    assert night1.build.count("pass", resource_type="unit_test") > 0
+    # night 3 builds new data with the same project: its unit tests are night 1's
+    assert night3.unit_tests_since == night1.run_id
+    assert night3.build.count("pass", resource_type="unit_test") == 0
+    units1 = [n for n in nights["kept1"]["results"] if n["resource_type"] == "unit_test"]
+    units3 = [n for n in nights["kept3"]["results"] if n["resource_type"] == "unit_test"]
+    assert units3 == units1
+    assert nights["kept3"]["night"]["unit_tests_run_id"] == night1.run_id

@@ -11,7 +11,7 @@ import duckdb
 import pytest
 
 from ingest import build_inputs, warehouse
-from ingest.night import NightReport, _skip_since
+from ingest.night import NightReport, _skip_since, _unit_tests_since
 from ingest.paths import REPO_ROOT
 from ingest.pipeline import DistrictNight, FileOutcome
 from ingest.registry import load_registry
@@ -169,3 +169,46 @@ def test_the_night_builds_when_something_is_new_changed_forced_or_broken(
     report = _night(statuses)
     assert _skip_since(report, kept, inputs, force_build=force) is None
     assert report.build_reason.startswith(reason)
+
+
+UNIT_PASS = {"resource_type": "unit_test", "name": "u", "status": "pass"}
+
+
+@pytest.mark.parametrize(
+    "kept, inputs, force, since",
+    [
+        (
+            {**KEPT, "night": {**KEPT["night"], "unit_tests_run_id": "R0"}, "results": [UNIT_PASS]},
+            INPUTS,
+            False,
+            "R0",
+        ),
+        (
+            {**KEPT, "night": {**KEPT["night"], "unit_tests_run_id": "R0"}, "results": [UNIT_PASS]},
+            {**INPUTS, "project": "p2"},
+            False,
+            None,
+        ),
+        (
+            {**KEPT, "night": {**KEPT["night"], "unit_tests_run_id": "R0"}, "results": [UNIT_PASS]},
+            INPUTS,
+            True,
+            None,
+        ),
+        (
+            {
+                **KEPT,
+                "night": {**KEPT["night"], "unit_tests_run_id": "R0"},
+                "results": [{**UNIT_PASS, "status": "fail"}],
+            },
+            INPUTS,
+            False,
+            None,
+        ),
+        (KEPT, INPUTS, False, None),
+    ],
+)
+def test_unit_tests_are_left_out_only_while_the_project_and_their_passes_hold(
+    kept, inputs, force, since
+):
+    assert _unit_tests_since(kept, inputs, force) == since
