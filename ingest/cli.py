@@ -53,7 +53,12 @@ def cmd_nightly(args) -> int:
     from ingest.night import format_report, run_night
 
     districts = load_registry(args.registry)
-    report = run_night(_select(districts, args.district), all_districts=districts, wait=args.wait)
+    report = run_night(
+        _select(districts, args.district),
+        all_districts=districts,
+        wait=args.wait,
+        force_build=args.full,
+    )
     print(format_report(report))
     _approval_reports(_select(districts, args.district))
     _print_failures(report)
@@ -184,7 +189,9 @@ def cmd_demo(args) -> int:
             f"serving {len(servers)} demo districts on 127.0.0.1 (SFTP or the PowerSchool API: "
             f"{', '.join(kinds)})"
         )
-        report = run_night(districts, all_districts=districts, wait=args.wait)
+        report = run_night(
+            districts, all_districts=districts, wait=args.wait, force_build=args.full
+        )
     print(format_report(report))
     _print_failures(report)
     print("\nexpected from the generator vs. in the marts:")
@@ -322,12 +329,17 @@ def main(argv: list[str] | None = None) -> int:
         )
         return p
 
-    add(
+    full_help = (
+        "build and generate the docs even when nothing is new since the last build (by "
+        "default such a night judges freshness and its bookkeeping, and keeps the marts)"
+    )
+    night = add(
         "nightly",
         cmd_nightly,
         "ingest -> source freshness -> dbt build -> report -> docs",
         districts=True,
     )
+    night.add_argument("--full", "--force-build", action="store_true", help=full_help)
     add("ingest", cmd_ingest, "fetch and load the districts' files into raw", districts=True)
     b = add("build", cmd_build, "dbt build (extra arguments go to dbt)")
     b.add_argument("dbt_args", nargs=argparse.REMAINDER)
@@ -350,6 +362,8 @@ def main(argv: list[str] | None = None) -> int:
         p.add_argument("--students", type=int, help="students per district (default: registry)")
         if name == "generate":
             p.add_argument("--out", required=True, help="folder to write <district>/... into")
+        else:
+            p.add_argument("--full", "--force-build", action="store_true", help=full_help)
     rel = add("release", cmd_release, "let a held file become the district's data (recorded)")
     rel.add_argument("--district", required=True)
     rel.add_argument("--file", required=True, help="the held file's name, as in the manifest")

@@ -46,9 +46,13 @@ class DbtRun:
         return [r for r in self.results if r.is_error]
 
 
-def run_dbt(*args: str, db_path: Path | None = None, quiet: bool = False) -> DbtRun:
+def run_dbt(
+    *args: str, db_path: Path | None = None, quiet: bool = False, merge_results: bool = False
+) -> DbtRun:
     """Run one dbt command against the project and the shared DuckDB file. `quiet` keeps
-    dbt's progress lines out of the terminal (they stay in dbt_project/logs/dbt.log)."""
+    dbt's progress lines out of the terminal (they stay in dbt_project/logs/dbt.log).
+    A `build` keeps its results next to the warehouse (build_results_path); with
+    `merge_results` a partial build updates the nodes it ran there and keeps the others."""
     from dbt.cli.main import dbtRunner  # dbt is slow to import; only when needed
 
     os.environ["PATHWAYS_DUCKDB_PATH"] = str(db_path or duckdb_path())
@@ -67,7 +71,9 @@ def run_dbt(*args: str, db_path: Path | None = None, quiet: bool = False) -> Dbt
     if outcome.exception is not None and outcome.result is None:
         raise DbtError(f"dbt {' '.join(args)} could not run: {outcome.exception}")
     if args and args[0] == "build":
-        _keep_build_results(outcome.result, db_path or duckdb_path())
+        _keep_build_results(
+            outcome.result, db_path or duckdb_path(), bool(outcome.success), merge=merge_results
+        )
     results = []
     for r in getattr(outcome.result, "results", None) or []:
         node = getattr(r, "node", None)
@@ -89,9 +95,42 @@ def build_results_path(db_path: Path) -> Path:
     return db_path.with_name(db_path.stem + ".last_build.json")
 
 
-def _keep_build_results(result, db_path: Path) -> None:
+def read_build_results(db_path: Path) -> dict | None:
+    """The last build's results as kept by _keep_build_results, None when there are none."""
+    path = build_results_path(db_path)
+    try:
+        kept = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return kept if isinstance(kept, dict) and isinstance(kept.get("results"), list) else None
+
+
+def write_build_results(db_path: Path, kept: dict) -> None:
+    path = build_results_path(db_path)
+    path.write_text(json.dumps(kept, indent=1), encoding="utf-8")
+    path.chmod(0o600)
+
+
+def saved_run(kept: dict, command: str = "build") -> DbtRun:
+    """A DbtRun from kept results (a night that skipped its build reports the last one)."""
+    results = tuple(
+        NodeResult(
+            name=n.get("name") or n.get("unique_id") or "?",
+            resource_type=n.get("resource_type") or "",
+            status=n.get("status") or "",
+            failures=int(n.get("failures") or 0),
+            message=n.get("message") or "",
+        )
+        for n in kept.get("results", [])
+    )
+    return DbtRun(command, bool(kept.get("success", True)), results)
+
+
+def _keep_build_results(result, db_path: Path, success: bool, merge: bool = False) -> None:
     """One entry per node of the build: unique id, status, failures, message and the
-    relation of stored failures (no compiled SQL, no data). Read by `pathways validate`."""
+    relation of stored failures (no compiled SQL, no data). Read by `pathways validate`.
+    A new build replaces the file (and the night's fingerprint in it, ingest.night);
+    `merge` replaces only the entries of the nodes this build ran."""
     nodes = []
     for r in getattr(result, "results", None) or []:
         node = getattr(r, "node", None)
@@ -109,9 +148,15 @@ def _keep_build_results(result, db_path: Path) -> None:
                 "depends_on": list(getattr(getattr(node, "depends_on", None), "nodes", []) or []),
             }
         )
-    path = build_results_path(db_path)
-    path.write_text(json.dumps({"results": nodes}, indent=1), encoding="utf-8")
-    path.chmod(0o600)
+    kept = read_build_results(db_path) if merge else None
+    if kept is None:
+        kept = {"results": nodes, "success": success}
+    else:
+        kept["success"] = bool(kept.get("success", True)) and success
+        ran = {n["unique_id"]: n for n in nodes}
+        kept["results"] = [ran.pop(n.get("unique_id"), n) for n in kept["results"]]
+        kept["results"].extend(ran.values())
+    write_build_results(db_path, kept)
 
 
 def _release_warehouse() -> None:
