@@ -55,8 +55,8 @@ pytestmark = [pytest.mark.spark, pytest.mark.integration]
 # model folder = schema: every model of these folders is compared
 COMPARED_FOLDERS = ("marts", "validation")
 # ...and each of these holds rows of every demo district (the others need not: only TX
-# districts send certifications, Harmony and Skyward SMS no course requests, only one demo
-# district sends a file with rejected rows)
+# districts send certifications, the Skyward SMS districts no course requests,
+# hoosier_valley_schools no staff, and only cedar_bend_isd has rejected rows)
 EVERY_DISTRICT = (
     "marts.dim_district",
     "marts.dim_school",
