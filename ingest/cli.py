@@ -99,16 +99,16 @@ def cmd_build(args) -> int:
 
 def cmd_lake(args) -> int:
     """Raw and bookkeeping tables as parquet files (dlt filesystem destination) for Spark."""
-    from ingest.lake import export_lake
-    from ingest.paths import lake_dir
+    from ingest.lake import as_lake_url, export_lake
+    from ingest.paths import lake_url
     from ingest.runs import exclusive_run
 
-    lake = Path(args.out).resolve() if args.out else lake_dir()
+    lake = as_lake_url(args.out) if args.out else lake_url()
     with exclusive_run("lake", wait=args.wait):
         tables = export_lake(duckdb_path(), lake)
     print(f"{len(tables)} tables, {sum(t.rows for t in tables):,} rows -> {lake}")
     print(
-        f"then, with PATHWAYS_LAKE_URL={lake.as_uri()}: "
+        f"then, with PATHWAYS_LAKE_URL={lake}: "
         "dbt run-operation register_lake_sources --target spark"
     )
     return 0
@@ -345,7 +345,10 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("dbt_args", nargs=argparse.REMAINDER)
     add("freshness", cmd_freshness, "dbt source freshness")
     lake = add("lake", cmd_lake, "raw tables as parquet files for the spark target (dlt)")
-    lake.add_argument("--out", help="lake folder (default: PATHWAYS_LAKE_DIR or .pathways/lake)")
+    lake.add_argument(
+        "--out",
+        help="lake folder or URL (default: PATHWAYS_LAKE_URL, else .pathways/lake)",
+    )
     add("docs", cmd_docs, "dbt docs generate (dbt_project/target/index.html)")
     for name, func, text in (
         ("generate", cmd_generate, "write synthetic district files"),

@@ -6,9 +6,12 @@ bookkeeping table (`pathways_meta.*`) as parquet, one folder per table:
 folder as an external table (macros/lake_sources.sql), so the models read the same rows,
 lineage columns included, as on DuckDB.
 
-Spike (issue 10): the files are mirrored from the DuckDB warehouse after the ingest, so the
-manifest, row numbers and purge logic stay exactly as they are; a statewide deployment would
-point the night's own dlt load at the filesystem destination instead (README, "Spark").
+The lake is a local folder or any URL dlt's filesystem destination writes (`s3://…`,
+`az://…`, `gs://…`; credentials from `.dlt/secrets.toml`, `[destination.filesystem.credentials]`):
+PATHWAYS_LAKE_URL, the same variable the spark target's registration reads.
+
+The files are mirrored from the DuckDB warehouse after the ingest (`pathways lake`), so the
+manifest, row numbers and purge logic stay exactly as they are (README, "Spark").
 """
 
 from __future__ import annotations
@@ -16,13 +19,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import unquote, urlparse
 
 import dlt
 import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from ingest.paths import lake_dir, work_dir
+from ingest.paths import lake_url, work_dir
 
 META_SCHEMA = "pathways_meta"
 LAKE_PIPELINE = "pathways_lake"
@@ -59,13 +63,27 @@ def _batches(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> Iterato
             yield pa.Table.from_batches([batch])
 
 
-def export_lake(db_path: Path, lake: Path | None = None) -> list[LakeTable]:
-    """Write every raw and bookkeeping table of the DuckDB warehouse to the lake (replace).
-    An empty table becomes one empty parquet file with its columns, so Spark still knows
-    the table's schema (dlt writes no file for no rows)."""
-    lake = lake or lake_dir()
-    lake.mkdir(parents=True, exist_ok=True)
-    lake.chmod(0o700)  # student data
+def as_lake_url(lake: Path | str) -> str:
+    """A folder (absolute or relative to the working directory) as a file:// URL; a URL as is."""
+    text = str(lake)
+    return text.rstrip("/") if "://" in text else Path(text).resolve().as_uri()
+
+
+def _local_folder(url: str) -> Path | None:
+    parsed = urlparse(url)
+    return Path(unquote(parsed.path)) if parsed.scheme == "file" else None
+
+
+def export_lake(db_path: Path, lake: Path | str | None = None) -> list[LakeTable]:
+    """Write every raw and bookkeeping table of the DuckDB warehouse to the lake (replace), a
+    folder or a URL (default: PATHWAYS_LAKE_URL, else <work dir>/lake). An empty table becomes
+    one empty parquet file with its columns, so Spark still knows the table's schema (dlt
+    writes no file for no rows)."""
+    url = as_lake_url(lake) if lake is not None else lake_url()
+    local = _local_folder(url)
+    if local is not None:
+        local.mkdir(parents=True, exist_ok=True)
+        local.chmod(0o700)  # student data
     written: list[LakeTable] = []
     with duckdb.connect(str(db_path), read_only=True) as con:
         tables = warehouse_tables(con)
@@ -79,7 +97,7 @@ def export_lake(db_path: Path, lake: Path | None = None) -> list[LakeTable]:
             # it: the rows keep the ingest's _dlt_load_id), one working folder per schema
             pipeline = dlt.pipeline(
                 pipeline_name=LAKE_PIPELINE,
-                destination=dlt.destinations.filesystem(bucket_url=lake.as_uri()),
+                destination=dlt.destinations.filesystem(bucket_url=url),
                 dataset_name=schema,
                 pipelines_dir=str(work_dir() / "dlt" / "lake" / schema),
             )
@@ -92,16 +110,26 @@ def export_lake(db_path: Path, lake: Path | None = None) -> list[LakeTable]:
             ]
             if resources:
                 pipeline.run(resources, loader_file_format="parquet")
-            for t in names:
-                if not counts[t]:
-                    _write_empty(con, schema, t, lake / schema / t)
-                written.append(LakeTable(schema, t, counts[t]))
+            empty = [t for t in names if not counts[t]]
+            if empty:
+                _write_empty(con, pipeline, schema, empty)
+            written.extend(LakeTable(schema, t, counts[t]) for t in names)
     return written
 
 
-def _write_empty(con: duckdb.DuckDBPyConnection, schema: str, table: str, folder: Path) -> None:
-    empty = con.sql(f'select * from "{schema}"."{table}" limit 0').to_arrow_table()
-    folder.mkdir(parents=True, exist_ok=True)
-    for old in folder.glob("*.parquet"):
-        old.unlink()
-    pq.write_table(empty, folder / "empty.parquet")
+def _write_empty(
+    con: duckdb.DuckDBPyConnection, pipeline: dlt.Pipeline, schema: str, tables: list[str]
+) -> None:
+    """Through the destination's own filesystem client: the same place and credentials."""
+    with pipeline.destination_client() as client:
+        if not client.is_storage_initialized():
+            client.initialize_storage()  # else dlt's first load into this schema's folder fails
+        fs = client.fs_client
+        for table in tables:
+            empty = con.sql(f'select * from "{schema}"."{table}" limit 0').to_arrow_table()
+            folder = client.pathlib.join(client.dataset_path, table)
+            fs.makedirs(folder, exist_ok=True)
+            for old in fs.glob(client.pathlib.join(folder, "*.parquet")):
+                fs.rm(old)
+            with fs.open(client.pathlib.join(folder, "empty.parquet"), "wb") as f:
+                pq.write_table(empty, f)

@@ -37,6 +37,14 @@ def lake_dir() -> Path:
     return Path(os.environ.get("PATHWAYS_LAKE_DIR", work_dir() / "lake")).resolve()
 
 
+def lake_url() -> str:
+    """Where `pathways lake` writes and the spark target reads: PATHWAYS_LAKE_URL (a URL of
+    dlt's filesystem destination that Spark reads too: file:///…, s3://… / s3a://…), else the
+    local lake folder as a file:// URL."""
+    url = os.environ.get("PATHWAYS_LAKE_URL", "").strip()
+    return url.rstrip("/") if url else lake_dir().as_uri()
+
+
 def spark_dir() -> Path:
     """The local Spark session's warehouse and metastore (PATHWAYS_SPARK_DIR, else
     <work dir>/spark); a cluster's profile names its own."""

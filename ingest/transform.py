@@ -7,7 +7,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from ingest.paths import PROFILES_DIR, dbt_project_dir, duckdb_path, lake_dir, spark_dir
+from ingest.paths import PROFILES_DIR, dbt_project_dir, duckdb_path, lake_url, spark_dir
 
 
 class DbtError(RuntimeError):
@@ -58,7 +58,7 @@ def run_dbt(
     os.environ["PATHWAYS_DUCKDB_PATH"] = str(db_path or duckdb_path())
     # the spark target (`--target spark`): absolute paths, whatever the working directory
     os.environ.setdefault("PATHWAYS_SPARK_DIR", str(spark_dir()))
-    os.environ.setdefault("PATHWAYS_LAKE_URL", lake_dir().as_uri())
+    os.environ.setdefault("PATHWAYS_LAKE_URL", lake_url())
     os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")  # offline, student data
     project = str(dbt_project_dir())
     argv = [*args, "--project-dir", project, "--profiles-dir", str(PROFILES_DIR)]

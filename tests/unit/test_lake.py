@@ -6,7 +6,7 @@ from __future__ import annotations
 import duckdb
 import pyarrow.parquet as pq
 
-from ingest.lake import export_lake
+from ingest.lake import as_lake_url, export_lake
 
 
 def _warehouse(path):
@@ -62,3 +62,32 @@ def test_a_second_export_replaces_the_first(tmp_path):
         con.execute("delete from raw_skyward_qmlativ.students where student_number is null")
     export_lake(db, tmp_path / "lake")
     assert pq.read_table(tmp_path / "lake" / "raw_skyward_qmlativ" / "students").num_rows == 1
+
+
+def test_a_url_names_the_lake_as_a_folder_does(tmp_path, monkeypatch):
+    db = tmp_path / "w.duckdb"
+    _warehouse(db)
+    lake = tmp_path / "lake"
+    monkeypatch.setenv("PATHWAYS_LAKE_URL", lake.as_uri() + "/")  # what the spark target reads
+    export_lake(db)
+    assert pq.read_table(lake / "raw_skyward_qmlativ" / "students").num_rows == 2
+    assert pq.read_table(lake / "pathways_meta" / "file_releases").num_rows == 0
+    assert as_lake_url(lake) == lake.as_uri()
+    assert as_lake_url("s3://bucket/lake/") == "s3://bucket/lake"
+
+
+def test_a_table_empty_then_filled_then_empty_again(tmp_path):
+    db = tmp_path / "w.duckdb"
+    with duckdb.connect(str(db)) as con:
+        con.execute("create schema pathways_meta")
+        con.execute("create table pathways_meta.file_releases (district_id varchar)")
+    folder = tmp_path / "lake" / "pathways_meta" / "file_releases"
+    export_lake(db, tmp_path / "lake")  # a schema whose only table is empty
+    with duckdb.connect(str(db)) as con:
+        con.execute("insert into pathways_meta.file_releases values ('district_a')")
+    export_lake(db, tmp_path / "lake")
+    assert pq.read_table(folder).num_rows == 1  # the empty file is gone
+    with duckdb.connect(str(db)) as con:
+        con.execute("delete from pathways_meta.file_releases")
+    export_lake(db, tmp_path / "lake")
+    assert [p.name for p in folder.iterdir()] == ["empty.parquet"]
