@@ -56,6 +56,14 @@ def run_dbt(*args: str, db_path: Path | None = None, quiet: bool = False) -> Dbt
     os.environ.setdefault("PATHWAYS_SPARK_DIR", str(spark_dir()))
     os.environ.setdefault("PATHWAYS_LAKE_URL", lake_dir().as_uri())
     os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")  # offline, student data
+    # DuckDB's memory limit, spill folder and threads: the ingest's (profiles.yml `settings`)
+    from ingest import warehouse
+
+    settings = warehouse.duckdb_settings()  # creates the spill folder, owner-only
+    saved = {k: os.environ.get(k) for k in warehouse.SETTINGS_ENV}
+    os.environ[warehouse.SPILL_DIR_ENV] = str(settings["temp_directory"])
+    os.environ[warehouse.MEMORY_LIMIT_ENV] = str(settings["memory_limit"])
+    os.environ[warehouse.THREADS_ENV] = str(settings["threads"])
     project = str(dbt_project_dir())
     argv = [*args, "--project-dir", project, "--profiles-dir", str(PROFILES_DIR)]
     if quiet:
@@ -64,6 +72,11 @@ def run_dbt(*args: str, db_path: Path | None = None, quiet: bool = False) -> Dbt
         outcome = dbtRunner().invoke(argv)
     finally:
         _release_warehouse()
+        for key, value in saved.items():  # the next run may have another work folder
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
     if outcome.exception is not None and outcome.result is None:
         raise DbtError(f"dbt {' '.join(args)} could not run: {outcome.exception}")
     if args and args[0] == "build":
