@@ -22,7 +22,7 @@ from ingest.privacy import describe_error
 from ingest.registry import District
 from ingest.runs import Run, exclusive_run, write_run_log
 from ingest.transfer import TransferError
-from ingest.transform import DbtError, DbtRun, run_dbt
+from ingest.transform import NIGHT_BUILD_ARGS, DbtError, DbtRun, run_dbt
 
 MARTS = (
     "dim_school",
@@ -148,7 +148,7 @@ def run_night(
     with exclusive_run("nightly", wait=wait, db_path=db_path) as run:
         ingest_districts(districts, db_path, report, all_districts, run)
         report.freshness = _dbt_or_none("source", "freshness", db_path=db_path)
-        report.build = _dbt_or_none("build", db_path=db_path)
+        report.build = _dbt_or_none("build", *NIGHT_BUILD_ARGS, db_path=db_path)
         write_run_log([_dbt_row(run, report.build)], db_path)
         if report.build:
             collect_counts(report, db_path, [d.id for d in districts])

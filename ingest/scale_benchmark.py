@@ -36,6 +36,10 @@ from datetime import date
 from pathlib import Path
 
 RESULT_FILE = "night_timings.json"
+# The PowerSchool emulator's maximum page size (its metadata): PowerSchool's default is 100,
+# which at 100x (1.35 million records) is 13,500 requests; a district that size raises it.
+# The file benchmark's API case uses the same (ingest/benchmark.py).
+API_PAGE_SIZE = 1000
 RAW_RESULT_FILE = "raw_read.json"
 
 
@@ -55,6 +59,7 @@ class ScaleResult:
     generate_s: float = 0.0
     failures: list[str] = field(default_factory=list)
     slowest_models: list[tuple[str, float]] = field(default_factory=list)
+    district_s: dict[str, float] = field(default_factory=dict)  # each district's ingest
 
     @property
     def fixed_s(self) -> float:
@@ -132,6 +137,11 @@ def format_details(results: Sequence[ScaleResult]) -> str:
             f"{r.scale}x: generated in {r.generate_s:.0f} s; DuckDB read peak "
             f"{r.raw_read_peak_mb:,.0f} MB; slowest dbt nodes: {models or '-'}"
         )
+        if r.district_s:
+            lines.append(
+                "  ingest per district: "
+                + ", ".join(f"{d} {s:.1f}s" for d, s in sorted(r.district_s.items()))
+            )
         for failure in r.failures:
             lines.append(f"  night: {failure}")
     return "\n".join(lines)
@@ -224,7 +234,7 @@ def run_scale(scale: int, root: Path, night: date, keep: bool = False) -> ScaleR
         (work / "worksheets").mkdir()
         env["PATHWAYS_WORKSHEET_DIR"] = str(work / "worksheets")
     districts = [d for d, _ in scaled]
-    with serve_districts(districts, sftp, work / "demo" / "servers"):
+    with serve_districts(districts, sftp, work / "demo" / "servers", api_page_size=API_PAGE_SIZE):
         env.update({k: v for k, v in os.environ.items() if k.startswith("DISTRICTS__")})
         code, peak_mb = _run_child(["_night", str(work)], env, work / "night.log")
     if code != 0 or not (work / RESULT_FILE).is_file():
@@ -254,6 +264,7 @@ def run_scale(scale: int, root: Path, night: date, keep: bool = False) -> ScaleR
         generate_s=generate_s,
         failures=timings.get("failures", []),
         slowest_models=[tuple(m) for m in timings.get("slowest", [])],
+        district_s=timings.get("districts", {}),
     )
     if not keep:
         # generated files, warehouse, spill folder: synthetic, but as large as real data
@@ -269,15 +280,20 @@ def run_scale_benchmark(
 
     night = datetime.now(ZoneInfo("America/Chicago")).date()
     results = []
-    with tempfile.TemporaryDirectory(dir=scratch, prefix="pathways-scale-") as tmp:
+    keep = keep and scratch is not None
+    tmp = tempfile.mkdtemp(dir=scratch, prefix="pathways-scale-")
+    try:
         for scale in scales:
-            result = run_scale(scale, Path(tmp), night, keep=keep and scratch is not None)
+            result = run_scale(scale, Path(tmp), night, keep=keep)
             results.append(result)
             print(
                 f"scale {scale}x done: night {result.night_s:.1f} s, peak {result.peak_mb:,.0f} MB",
                 file=sys.stderr,
                 flush=True,
             )
+    finally:
+        if not keep:
+            shutil.rmtree(tmp, ignore_errors=True)
     return format_table(results) + "\n\n" + format_details(results)
 
 
@@ -319,9 +335,31 @@ def _night_child(work: Path) -> int:
     start = time.perf_counter()
     report = night_module.run_night(districts, all_districts=districts)
     timings["night"] = time.perf_counter() - start
-    out = {**timings, "failures": report.failures(), "slowest": slowest[:10]}
+    out = {
+        **timings,
+        "failures": report.failures(),
+        "slowest": slowest[:10],
+        "districts": _district_seconds(report.run_id),
+    }
     (work / RESULT_FILE).write_text(json.dumps(out))
     return 0
+
+
+def _district_seconds(run_id: str | None) -> dict[str, float]:
+    """Each district's ingest wall clock in this run (pathways_meta.run_log)."""
+    import duckdb
+
+    from ingest.paths import duckdb_path
+
+    if not run_id:
+        return {}
+    with duckdb.connect(str(duckdb_path()), read_only=True) as con:
+        rows = con.execute(
+            "select district_id, epoch(ended_at) - epoch(started_at) from "
+            "pathways_meta.run_log where run_id = ? and step = 'ingest'",
+            [run_id],
+        ).fetchall()
+    return {district: round(seconds, 1) for district, seconds in rows}
 
 
 def _slowest_nodes(run_results: Path) -> list[tuple[str, float]]:
