@@ -279,7 +279,8 @@ def cmd_benchmark(args) -> int:
     if args.scale:
         from ingest.scale_benchmark import parse_scales, run_scale_benchmark
 
-        print(run_scale_benchmark(parse_scales(args.scales), scratch, keep=args.keep))
+        files = Path(args.files).resolve() if args.files else None
+        print(run_scale_benchmark(parse_scales(args.scales), scratch, args.keep, files))
         return 0
     if args.case in ("all", "files"):
         print(run_benchmark(args.rows, scratch))
@@ -384,6 +385,11 @@ def main(argv: list[str] | None = None) -> int:
         "--scales",
         default="1,10,100",
         help="with --scale: multiples of the registry's demo students (default 1,10,100)",
+    )
+    bench.add_argument(
+        "--files",
+        help="with --scale: keep each scale's generated files in this folder and reuse them "
+        "next time (same night and sizes; generating 100x takes minutes)",
     )
     bench.add_argument(
         "--keep",

@@ -133,8 +133,9 @@ def format_details(results: Sequence[ScaleResult]) -> str:
     lines = []
     for r in sorted(results, key=lambda r: r.scale):
         models = ", ".join(f"{name} {s:.1f}s" for name, s in r.slowest_models[:5])
+        generated = f"generated in {r.generate_s:.0f} s" if r.generate_s else "files reused"
         lines.append(
-            f"{r.scale}x: generated in {r.generate_s:.0f} s; DuckDB read peak "
+            f"{r.scale}x: {generated}; DuckDB read peak "
             f"{r.raw_read_peak_mb:,.0f} MB; slowest dbt nodes: {models or '-'}"
         )
         if r.district_s:
@@ -173,27 +174,48 @@ def scaled_districts(scale: int):
     return [(d, int(d.demo.get("students", DEFAULT_STUDENTS)) * scale) for d in districts]
 
 
-def _generate(scaled, root: Path, night: date) -> tuple[dict, list[tuple[str, str, str]]]:
-    """Write each district's night; returns the generated districts and (path, sis, dataset)
-    of every file written (what DuckDB's raw read reads)."""
+def _generate(scaled, root: Path, night: date) -> list[tuple[str, str, str]]:
+    """Write each district's night under root/<district>/; returns (path inside root, owner,
+    dataset) of every file written (what DuckDB's raw read reads; owner is the district, or
+    the SIS for the PowerSchool records)."""
     from ingest.declarations import district_declarations
     from ingest.demo import API_RECORDS, write_night
 
-    generated = {}
     files: list[tuple[str, str, str]] = []
     for district, students in scaled:
-        generated.update(write_night([district], root, night, students))
+        generated = write_night([district], root, night, students)[district.id]
         decls = district_declarations(district, platform=True)
-        for path in generated[district.id].paths:
+        for path in generated.paths:
+            where = path.relative_to(root).as_posix()
             if path.name == API_RECORDS:
-                files.append((str(path), district.sis, "records"))
+                files.append((where, district.sis, "records"))
                 continue
-            inside = path.relative_to(generated[district.id].folder).as_posix()
+            inside = path.relative_to(generated.folder).as_posix()
             decl = next((d for d in decls if d.matches(inside)), None)
             if decl is None:
                 raise RuntimeError(f"{district.id}: no declaration matches {path.name}")
-            files.append((str(path), district.id, decl.dataset))
-    return generated, files
+            files.append((where, district.id, decl.dataset))
+    return files
+
+
+def district_files(scaled, root: Path, night: date) -> tuple[list[tuple[str, str, str]], float]:
+    """The scale's generated files under root (written now, or reused when root already holds
+    this night's at these sizes: generating 100x takes minutes). Returns the files and the
+    seconds generating took (0 when reused)."""
+    marker = root / "generated.json"
+    sizes = {d.id: n for d, n in scaled}
+    if marker.is_file():
+        done = json.loads(marker.read_text())
+        if done.get("night") == night.isoformat() and done.get("students") == sizes:
+            return [tuple(f) for f in done["files"]], 0.0
+    if root.exists():
+        shutil.rmtree(root)
+    root.mkdir(parents=True)
+    start = time.perf_counter()
+    files = _generate(scaled, root, night)
+    seconds = time.perf_counter() - start
+    marker.write_text(json.dumps({"night": night.isoformat(), "students": sizes, "files": files}))
+    return files, seconds
 
 
 def _run_child(args: list[str], env: dict[str, str], log: Path) -> tuple[int, float]:
@@ -211,7 +233,9 @@ def _run_child(args: list[str], env: dict[str, str], log: Path) -> tuple[int, fl
     return proc.returncode, usage.ru_maxrss / 1024
 
 
-def run_scale(scale: int, root: Path, night: date, keep: bool = False) -> ScaleResult:
+def run_scale(
+    scale: int, root: Path, night: date, keep: bool = False, files_root: Path | None = None
+) -> ScaleResult:
     from ingest.demo import serve_districts
 
     work = root / f"scale-{scale}"
@@ -219,10 +243,9 @@ def run_scale(scale: int, root: Path, night: date, keep: bool = False) -> ScaleR
         shutil.rmtree(work)
     work.mkdir(parents=True)
     scaled = scaled_districts(scale)
-    sftp = work / "demo" / "sftp"
-    start = time.perf_counter()
-    _, files = _generate(scaled, sftp, night)
-    generate_s = time.perf_counter() - start
+    sftp = (files_root or work / "demo") / f"{scale}x"
+    found, generate_s = district_files(scaled, sftp, night)
+    files = [(str(sftp / where), owner, dataset) for where, owner, dataset in found]
     raw_mb = sum(Path(p).stat().st_size for p, _, _ in files) / 1e6
     (work / "files.json").write_text(json.dumps(files))
 
@@ -273,7 +296,10 @@ def run_scale(scale: int, root: Path, night: date, keep: bool = False) -> ScaleR
 
 
 def run_scale_benchmark(
-    scales: Sequence[int], scratch: Path | None = None, keep: bool = False
+    scales: Sequence[int],
+    scratch: Path | None = None,
+    keep: bool = False,
+    files_root: Path | None = None,
 ) -> str:
     from datetime import datetime
     from zoneinfo import ZoneInfo
@@ -284,7 +310,7 @@ def run_scale_benchmark(
     tmp = tempfile.mkdtemp(dir=scratch, prefix="pathways-scale-")
     try:
         for scale in scales:
-            result = run_scale(scale, Path(tmp), night, keep=keep)
+            result = run_scale(scale, Path(tmp), night, keep=keep, files_root=files_root)
             results.append(result)
             print(
                 f"scale {scale}x done: night {result.night_s:.1f} s, peak {result.peak_mb:,.0f} MB",
