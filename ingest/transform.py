@@ -62,7 +62,7 @@ def run_dbt(*args: str, db_path: Path | None = None, quiet: bool = False) -> Dbt
     os.environ.setdefault("PATHWAYS_SPARK_DIR", str(spark_dir()))
     os.environ.setdefault("PATHWAYS_LAKE_URL", lake_dir().as_uri())
     os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")  # offline, student data
-    # DuckDB's memory limit, spill folder and threads: the ingest's (profiles.yml `settings`)
+    # DuckDB's memory limit, spill folder and threads: the ingest's (profiles.yml `config_options`)
     from ingest import warehouse
 
     settings = warehouse.duckdb_settings()  # creates the spill folder, owner-only
