@@ -7,8 +7,9 @@ district's students), in a fresh work dir and warehouse:
 2. serve them as the demo does (one SFTP server per district on 127.0.0.1, the PowerSchool
    emulator for the API district) from this process;
 3. run the night (`ingest.night.run_night`: ingest, source freshness, dbt build, docs) in a
-   fresh child process, timing each step, and read the child's whole-process peak memory
-   from `os.wait4`;
+   fresh child process, timing each step; its peak memory is the child's own high-water
+   mark (VmHWM: every thread, DuckDB and dbt included; not os.wait4's ru_maxrss, which Linux
+   carries over from this forking process and its emulator's records);
 4. in another fresh process, DuckDB's own read of the same files: `create table as select *
    from read_csv(...)` of every file with its declared dialect (`ingest.readers.read_csv_sql`;
    files not in UTF-8 are transcoded first, outside the timer, because DuckDB reads UTF-8
@@ -333,7 +334,22 @@ def run_scale_benchmark(
     finally:
         if not keep:
             shutil.rmtree(tmp, ignore_errors=True)
-    return format_table(results) + "\n\n" + format_details(results)
+    return "\n".join([settings_line(), format_table(results), "", format_details(results)])
+
+
+def settings_line() -> str:
+    """What the numbers depend on: DuckDB's and dbt's settings, the emulator's page size, the
+    machine (cores, load average: the steps are timed on the wall clock)."""
+    from ingest import warehouse
+
+    memory = os.environ.get(warehouse.MEMORY_LIMIT_ENV) or warehouse.DEFAULT_MEMORY_LIMIT
+    dbt_threads = os.environ.get("PATHWAYS_DBT_THREADS") or "4 (profiles.yml)"
+    load = " ".join(f"{x:.1f}" for x in os.getloadavg())
+    return (
+        f"DuckDB memory_limit {memory}, threads {warehouse.duckdb_threads()}; dbt threads "
+        f"{dbt_threads}; PowerSchool pages of {API_PAGE_SIZE:,}; {os.cpu_count()} cores, "
+        f"load average now {load}"
+    )
 
 
 # --------------------------------------------------------------------------- the children
@@ -360,13 +376,14 @@ def _night_child(work: Path) -> int:
 
     def timed_dbt(*args, **kwargs):
         step = {"source": "freshness", "build": "build", "docs": "docs"}.get(args[0], args[0])
-        start = time.perf_counter()
+        start, wall_start = time.perf_counter(), time.time()
         try:
             return dbt_or_none(*args, **kwargs)
         finally:
             timings[step] = timings.get(step, 0.0) + time.perf_counter() - start
-            if step == "build":
-                slowest.extend(_slowest_nodes(dbt_project_dir() / "target" / "run_results.json"))
+            results = dbt_project_dir() / "target" / "run_results.json"
+            if step == "build" and results.is_file() and results.stat().st_mtime >= wall_start:
+                slowest.extend(_slowest_nodes(results))
 
     night_module.ingest_districts = timed_ingest
     night_module._dbt_or_none = timed_dbt
