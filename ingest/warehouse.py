@@ -172,6 +172,23 @@ def spill_dir() -> Path:
     return Path(os.environ.get(SPILL_DIR_ENV) or work_dir() / "duckdb_spill").resolve()
 
 
+def remove_spill_files() -> None:
+    """Delete what DuckDB spilled (plaintext student data): the whole default folder inside
+    the work folder; in a folder named by PATHWAYS_DUCKDB_TEMP_DIR, only DuckDB's own files
+    (`duckdb_temp*`), never anything else it may hold."""
+    import shutil
+
+    spill = spill_dir()
+    if not spill.is_dir() or spill.is_symlink():
+        return
+    if spill == (work_dir() / "duckdb_spill").resolve():
+        shutil.rmtree(spill, ignore_errors=True)
+        return
+    for path in spill.glob("duckdb_temp*"):
+        if path.is_file() and not path.is_symlink():
+            path.unlink(missing_ok=True)
+
+
 def duckdb_threads() -> int:
     return int(os.environ.get(THREADS_ENV) or os.cpu_count() or 1)
 
