@@ -283,6 +283,12 @@ def cmd_benchmark(args) -> int:
     from ingest.benchmark import run_api_benchmark, run_benchmark
 
     scratch = Path(args.scratch) if args.scratch else None
+    if args.scale:
+        from ingest.scale_benchmark import parse_scales, run_scale_benchmark
+
+        files = Path(args.files).resolve() if args.files else None
+        print(run_scale_benchmark(parse_scales(args.scales), scratch, args.keep, files))
+        return 0
     if args.case in ("all", "files"):
         print(run_benchmark(args.rows, scratch))
     if args.case in ("all", "api"):
@@ -386,6 +392,27 @@ def main(argv: list[str] | None = None) -> int:
         "--api-rows", type=int, default=200_000, help="records of the PowerSchool query"
     )
     bench.add_argument("--scratch", help="folder for the benchmark files (default: a temp dir)")
+    bench.add_argument(
+        "--scale",
+        action="store_true",
+        help="the whole demo night (SFTP, ingest, freshness, dbt build, docs) at growing "
+        "numbers of students, against DuckDB's own read of the same files",
+    )
+    bench.add_argument(
+        "--scales",
+        default="1,10,100",
+        help="with --scale: multiples of the registry's demo students (default 1,10,100)",
+    )
+    bench.add_argument(
+        "--files",
+        help="with --scale: keep each scale's generated files in this folder and reuse them "
+        "next time (same night and sizes; generating 100x takes minutes)",
+    )
+    bench.add_argument(
+        "--keep",
+        action="store_true",
+        help="with --scale and --scratch: keep each scale's files, warehouse and logs",
+    )
 
     val = sub.add_parser(
         "validate",

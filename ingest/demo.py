@@ -88,9 +88,12 @@ def write_api_night(
 
 
 @contextmanager
-def serve_api_district(district: District, folder: Path, work: Path) -> Iterator[ApiServer]:
+def serve_api_district(
+    district: District, folder: Path, work: Path, max_page_size: int | None = None
+) -> Iterator[ApiServer]:
     """A PowerSchool emulator for the district, serving the plugin zip the project generates
-    and the records of folder/records.json, with a generated client secret."""
+    and the records of folder/records.json, with a generated client secret (and its
+    metadata's maximum page size when given; else the emulator's, PowerSchool's default)."""
     from ingest.powerschool.plugin import write_plugin_zip
     from ingest.simulation.powerschool_server import PowerSchoolEmulator
 
@@ -98,7 +101,10 @@ def serve_api_district(district: District, folder: Path, work: Path) -> Iterator
     plugin = write_plugin_zip(work / f"plugin-{district.id}.zip")
     records = json.loads((folder / API_RECORDS).read_text(encoding="utf-8"))
     secret = secrets.token_urlsafe(24)
-    emulator = PowerSchoolEmulator(plugin, records, str(district.transfer["client_id"]), secret)
+    sizes = {"max_page_size": max_page_size} if max_page_size else {}
+    emulator = PowerSchoolEmulator(
+        plugin, records, str(district.transfer["client_id"]), secret, **sizes
+    )
     with emulator:
         yield ApiServer(emulator, secret)
 
@@ -123,7 +129,12 @@ def transfer_env(
 
 @contextmanager
 def serve_districts(
-    districts: Sequence[District], root: Path, work: Path, *, prefer_openssh: bool = True
+    districts: Sequence[District],
+    root: Path,
+    work: Path,
+    *,
+    prefer_openssh: bool = True,
+    api_page_size: int | None = None,
 ) -> Iterator[dict[str, SftpServer]]:
     """Start one SFTP server per district over root/<district>/ (a PowerSchool emulator for
     a `powerschool_api` district) and point the district's transfer settings at it for the
@@ -138,7 +149,7 @@ def serve_districts(
         for d in districts:
             if d.transfer_method == API_TRANSFER:
                 servers[d.id] = stack.enter_context(
-                    serve_api_district(d, root / d.id, work / f"api-{d.id}")
+                    serve_api_district(d, root / d.id, work / f"api-{d.id}", api_page_size)
                 )
                 continue
             server = start_sftp_server(

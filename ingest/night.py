@@ -33,6 +33,7 @@ from ingest.registry import District
 from ingest.runs import Run, exclusive_run, write_run_log
 from ingest.transfer import TransferError
 from ingest.transform import (
+    NO_UNIT_TESTS,
     DbtError,
     DbtRun,
     read_build_results,
@@ -54,7 +55,6 @@ MARTS = (
 # A file with one of these statuses put new rows in raw tonight: the build runs.
 NEW_DATA = ("loaded", "held")
 # dbt unit tests read no data: left out of a build whose project did not change
-NO_UNIT_TESTS = ("--exclude", "test_type:unit")
 # Statuses of a kept build that broke rather than judged the data: the next night retries.
 BROKEN = ("error", "runtime error")
 

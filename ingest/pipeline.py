@@ -404,9 +404,10 @@ def district_pipeline(district: District, db_path: Path, schema: str) -> dlt.Pip
         pipeline_name=f"pathways__{district.id}"
         + ("" if schema == f"raw_{district.sis}" else f"__{schema}"),
         # raw rows carry their line number: DuckDB may insert them in any order, which
-        # parallelises the load (measured ~20% faster)
+        # parallelises the load (measured ~20% faster); memory limit, spill folder and
+        # threads as every writing connection of the night (warehouse.duckdb_settings)
         destination=dlt.destinations.duckdb(
-            DuckDbCredentials(str(db_path), global_config={"preserve_insertion_order": False})
+            DuckDbCredentials(str(db_path), global_config=warehouse.duckdb_settings())
         ),
         dataset_name=schema,
         pipelines_dir=str(work_dir() / "dlt"),

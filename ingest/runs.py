@@ -119,9 +119,11 @@ def _flush_pending(db_path: Path) -> None:
 
 
 def remove_leftovers() -> None:
-    """What a killed run left: scratch copies of district files and dlt load packages that
-    were never loaded (both plaintext student data). Called with the lock held."""
+    """What a killed run left: scratch copies of district files, DuckDB's spill files and
+    dlt load packages that were never loaded (all plaintext student data). Called with the
+    lock held."""
     shutil.rmtree(scratch_root(), ignore_errors=True)
+    warehouse.remove_spill_files()
     pipelines = work_dir() / "dlt"
     if pipelines.is_dir():
         import dlt  # slow to import; only when there is something to look at
@@ -195,6 +197,7 @@ def exclusive_run(command: str, *, wait: float = 0, db_path: Path | None = None)
         yield run
     finally:
         shutil.rmtree(scratch_root(), ignore_errors=True)
+        warehouse.remove_spill_files()
         if previous_handler is not None:
             signal.signal(signal.SIGTERM, previous_handler)
         fcntl.flock(fd, fcntl.LOCK_UN)

@@ -3,6 +3,7 @@ tables created up front (so dbt always finds every declared source), and houseke
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -12,6 +13,7 @@ from typing import Protocol
 import duckdb
 
 from ingest.declarations import FileDeclaration, load_declarations
+from ingest.paths import work_dir
 from ingest.powerschool.queries import load_queries
 from ingest.registry import District
 
@@ -153,9 +155,64 @@ REJECT_COLUMNS = (
 )
 
 
+# DuckDB's resources, chosen by measurement (README, "Scale"): the same for the ingest's
+# connections, dlt's load and dbt (profiles/profiles.yml reads the same variables, which
+# ingest.transform.run_dbt fills in). Each is overridable in the environment.
+MEMORY_LIMIT_ENV = "PATHWAYS_DUCKDB_MEMORY_LIMIT"
+THREADS_ENV = "PATHWAYS_DUCKDB_THREADS"
+SPILL_DIR_ENV = "PATHWAYS_DUCKDB_TEMP_DIR"
+SETTINGS_ENV = (MEMORY_LIMIT_ENV, THREADS_ENV, SPILL_DIR_ENV)
+DEFAULT_MEMORY_LIMIT = "1GB"
+
+
+def spill_dir() -> Path:
+    """Where DuckDB spills what does not fit its memory_limit: inside the work folder, owner
+    only. Spill files are plaintext student data: DuckDB deletes them when it is done, and
+    every run removes the folder at its start and end (ingest.runs)."""
+    return Path(os.environ.get(SPILL_DIR_ENV) or work_dir() / "duckdb_spill").resolve()
+
+
+def remove_spill_files() -> None:
+    """Delete what DuckDB spilled (plaintext student data): the whole default folder inside
+    the work folder; in a folder named by PATHWAYS_DUCKDB_TEMP_DIR, only DuckDB's own files
+    (`duckdb_temp*`), never anything else it may hold."""
+    import shutil
+
+    spill = spill_dir()
+    if not spill.is_dir() or spill.is_symlink():
+        return
+    if spill == (work_dir() / "duckdb_spill").resolve():
+        shutil.rmtree(spill, ignore_errors=True)
+        return
+    for path in spill.glob("duckdb_temp*"):
+        if path.is_file() and not path.is_symlink():
+            path.unlink(missing_ok=True)
+
+
+def duckdb_threads() -> int:
+    return int(os.environ.get(THREADS_ENV) or os.cpu_count() or 1)
+
+
+def duckdb_settings(*, preserve_insertion_order: bool = False) -> dict[str, str | int | bool]:
+    """The settings every writing DuckDB connection of a night opens with (as a `config`):
+    a memory limit well under the machine's (the night's whole process stays under 2 GB at
+    280,000 students; what does not fit spills), the spill folder (created 0700), and the
+    threads. Insertion order is not preserved unless asked: every raw row carries its line
+    number and every model orders what it needs."""
+    spill = spill_dir()
+    spill.mkdir(parents=True, exist_ok=True)
+    spill.chmod(0o700)
+    return {
+        "memory_limit": os.environ.get(MEMORY_LIMIT_ENV) or DEFAULT_MEMORY_LIMIT,
+        "temp_directory": str(spill),
+        "threads": duckdb_threads(),
+        "preserve_insertion_order": preserve_insertion_order,
+    }
+
+
 def connect(path: Path) -> duckdb.DuckDBPyConnection:
     path.parent.mkdir(parents=True, exist_ok=True)
-    return duckdb.connect(str(path))
+    return duckdb.connect(str(path), config=duckdb_settings())
 
 
 class RawTable(Protocol):

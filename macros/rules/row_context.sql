@@ -160,7 +160,16 @@
         {%- endif -%}
     {%- endfor -%}
     {%- if key -%}
-        {%- do selected.append(rows_per_key(rows, key) ~ ' as ' ~ count_name) -%}
+        {#- the key count as a group-by joined back (key_counts below), not rows_per_key's
+            window over every row: the same counts, NULL keys grouped as the window's
+            partitions group them; measured at 100x the demo (1.6 million Skyward SMS
+            grades) 10 s instead of 15 s for the joined rows -#}
+        {%- do selected.append('key_counts.' ~ count_name) -%}
+        {%- set conditions = [] -%}
+        {%- for column in key -%}
+            {%- do conditions.append(null_safe_equals(rows ~ '.' ~ column, 'key_counts._key_' ~ column)) -%}
+        {%- endfor -%}
+        {%- do joins.append('left join key_counts\n        on\n            ' ~ conditions | join('\n            and ')) -%}
     {%- endif -%}
 -- the standard context of the rules: rule_context ({{ entity }}), macros/rules/row_context.sql
     {%- if school_year %}
@@ -207,6 +216,20 @@ crosswalk_districts as (
 {% endif %}
 ),
 {% endfor %}
+    {%- if key %}
+key_counts as (
+
+    select
+        {%- for column in key %}
+        {{ column }} as _key_{{ column }},
+        {%- endfor %}
+        count(*) as {{ count_name }}
+    from {{ rows }}
+    group by
+        {{ key | join(',\n        ') }}
+
+),
+{% endif %}
 joined as (
 
     select
@@ -317,4 +340,21 @@ joined as (
     from {{ relation }}
     where {{ key_columns | join(' is not null and ') }} is not null
     group by {{ key_columns | join(', ') }}
+{%- endmacro %}
+
+
+{#
+    null_safe_equals(left, right): true when both are equal or both NULL (a join condition
+    that groups NULLs as GROUP BY and PARTITION BY do). Spark spells it `<=>`.
+#}
+{% macro null_safe_equals(left, right) -%}
+    {{ return(adapter.dispatch('null_safe_equals', 'pathways')(left, right)) }}
+{%- endmacro %}
+
+{% macro default__null_safe_equals(left, right) -%}
+    {{ left }} is not distinct from {{ right }}
+{%- endmacro %}
+
+{% macro spark__null_safe_equals(left, right) -%}
+    {{ left }} <=> {{ right }}
 {%- endmacro %}

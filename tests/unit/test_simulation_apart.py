@@ -23,7 +23,7 @@ from ingest.paths import REPO_ROOT
 PACKAGE = REPO_ROOT / "ingest"
 SIMULATION = "ingest.simulation"
 # may import the simulation: they exist to run it
-SIMULATION_USERS = {"ingest.demo", "ingest.benchmark", "ingest.cli"}
+SIMULATION_USERS = {"ingest.demo", "ingest.benchmark", "ingest.scale_benchmark", "ingest.cli"}
 
 
 def _module_name(path: Path) -> str:
