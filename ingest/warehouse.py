@@ -3,17 +3,21 @@ tables created up front (so dbt always finds every declared source), and houseke
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import duckdb
 
 from ingest.declarations import FileDeclaration, load_declarations
 from ingest.powerschool.queries import load_queries
 from ingest.registry import District
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 META = "pathways_meta"
 
@@ -192,6 +196,58 @@ def prepare(con: duckdb.DuckDBPyConnection, declarations: Iterable[RawTable]) ->
             "_district_id varchar, _source_file varchar, _file_sha256 varchar, "
             "_row_number bigint, _loaded_at timestamptz, _dlt_load_id varchar)"
         )
+
+
+LINEAGE_COLUMNS = (
+    "_district_id",
+    "_source_file",
+    "_file_sha256",
+    "_row_number",
+    "_loaded_at",
+    "_dlt_load_id",
+)
+
+
+def new_load_id() -> str:
+    """A load id in dlt's format (a unix timestamp as text, as dlt's own loads and the API
+    path have): models read `to_timestamp(cast(_dlt_load_id as double))` for freshness."""
+    return str(time.time())
+
+
+def insert_rows(
+    con: duckdb.DuckDBPyConnection,
+    table: RawTable,
+    rows: pa.RecordBatchReader,
+    *,
+    district_id: str,
+    source_file: str,
+    sha256: str,
+    loaded_at: datetime,
+    load_id: str,
+) -> None:
+    """Append a parsed file (Arrow batches of its raw columns and `_row_number`) to its raw
+    table, the other lineage columns added here (constants cost DuckDB nothing). Runs in
+    the caller's transaction, with insertion order off: rows carry their line number, and
+    an unordered insert runs in parallel (measured ~20% faster)."""
+    columns = ", ".join(f'"{c}"' for c in table.raw_columns)
+    con.execute("set preserve_insertion_order = false")
+    con.register("_pathways_rows", rows)
+    try:
+        con.execute(
+            f"""insert into {table.schema}.{table.dataset}
+                    ({columns}, {", ".join(LINEAGE_COLUMNS)})
+                select {columns}, $district, $file, $sha256, _row_number, $loaded_at, $load_id
+                from _pathways_rows""",
+            {
+                "district": district_id,
+                "file": source_file,
+                "sha256": sha256,
+                "loaded_at": loaded_at,
+                "load_id": load_id,
+            },
+        )
+    finally:
+        con.unregister("_pathways_rows")
 
 
 def write_registry(con: duckdb.DuckDBPyConnection, districts: Sequence[District]) -> None:
