@@ -277,7 +277,7 @@ def cmd_benchmark(args) -> int:
 
     scratch = Path(args.scratch) if args.scratch else None
     if args.case in ("all", "files"):
-        print(run_benchmark(args.rows, scratch))
+        print(run_benchmark(args.rows, scratch, repeat=args.repeat))
     if args.case in ("all", "api"):
         print(run_api_benchmark(args.api_rows, scratch))
     return 0
@@ -369,6 +369,12 @@ def main(argv: list[str] | None = None) -> int:
         "--api-rows", type=int, default=200_000, help="records of the PowerSchool query"
     )
     bench.add_argument("--scratch", help="folder for the benchmark files (default: a temp dir)")
+    bench.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="file case: run each side this many times, show the fastest (default 1)",
+    )
 
     val = sub.add_parser(
         "validate",

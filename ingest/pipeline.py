@@ -352,16 +352,16 @@ def _check_file(
     outcome: FileOutcome,
     district: District,
     local: Path,
-    seen: FileScan,
+    copied: FileScan,
     db_path: Path,
     scratch: Path,
     latest: GoodFile | None,
 ) -> None:
     """Structural checks before anything loads: encoding, duplicate, age, header, lines.
-    `seen` has seen every byte of `local` on its way in."""
+    `copied` has seen every byte of `local` on its way in."""
     entry, decl = outcome.entry, outcome.decl
     encodings = tuple(filter(None, [transfer_setting(district, "encoding")])) or decl.encodings
-    scan = seen.byte_scan(encodings)
+    scan = copied.byte_scan(encodings)
     entry.update(file_sha256=scan.sha256, size_bytes=scan.size_bytes, encoding=scan.encoding)
     with warehouse.connect(db_path) as con:
         seen = warehouse.statuses_of_content(con, district.id, decl.dataset, decl.sis, scan.sha256)
@@ -389,7 +389,7 @@ def _check_file(
         outcome.content_lines = count_records(parse_path, decl.record_terminator)
     else:
         # the copy's own line facts when DuckDB parses the copy itself (UTF-8)
-        lines = seen.line_count() if parse_path == local else count_lines(parse_path)
+        lines = copied.line_count() if parse_path == local else count_lines(parse_path)
         outcome.content_lines = lines.lines - lines.trailing_blank_lines
         outcome.ends_with_newline = lines.ends_with_newline
         outcome.mixed_line_ends = lines.mixed_line_ends
