@@ -44,9 +44,7 @@ def test_the_same_answers_as_dlt(tmp_path):
         "[districts.d1.transfer]\nprivate_key_file = 'keys/d1'\n"
     )
     env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("DISTRICTS__", "GUARDS__", "DLT_"))
+        k: v for k, v in os.environ.items() if not k.startswith(("DISTRICTS__", "GUARDS__", "DLT_"))
     }
     env |= {
         "PYTHONPATH": str(REPO_ROOT),
