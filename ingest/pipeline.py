@@ -13,6 +13,7 @@ raises, for the night to record and go on with the next district.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import tempfile
@@ -29,6 +30,7 @@ from ingest.guards import Guards, guards_for
 from ingest.paths import duckdb_path
 from ingest.privacy import describe_error
 from ingest.readers import (
+    BATCH_ROWS,
     MAX_LINE_BYTES,
     FileProblem,
     FileScan,
@@ -401,6 +403,20 @@ def _check_file(
     entry.update(status="pending")
 
 
+# DuckDB keeps what an insert writes in its buffer pool while memory allows (80% of RAM by
+# default): bounded during the inserts, a big file takes about the memory DuckDB's own
+# read_csv into a table takes. The bound leaves each thread room for a batch of the widest
+# file's lines several times over; rows that still do not fit load once more unbounded.
+INSERT_MEMORY_MIN = 256 << 20
+
+
+def _insert_memory(outcomes: list[FileOutcome]) -> int:
+    widest = max(
+        ((o.entry["size_bytes"] or 0) / max(o.content_lines, 1) for o in outcomes), default=0
+    )
+    return max(INSERT_MEMORY_MIN, int((os.cpu_count() or 1) * BATCH_ROWS * widest * 8))
+
+
 def _load(
     con: duckdb.DuckDBPyConnection, district: District, outcomes: list[FileOutcome]
 ) -> dict[str, str | None]:
@@ -408,28 +424,61 @@ def _load(
     (None when no file of the schema had a parseable row). A file whose parse fails is marked
     on its outcome (its rows so far stay, marked rejected) and the others load; a failed
     insert rolls back every file's rows and marks them all."""
+    try:
+        return _insert_all(con, district, outcomes, _insert_memory(outcomes))
+    except duckdb.OutOfMemoryException:
+        _roll_back(con)
+        for outcome in outcomes:  # parsed again from the start
+            outcome.parse, outcome.failure = ParseResult(), None
+    except Exception as err:
+        return _load_failed(con, outcomes, err)
+    try:
+        return _insert_all(con, district, outcomes, None)
+    except Exception as err:
+        return _load_failed(con, outcomes, err)
+
+
+def _insert_all(
+    con: duckdb.DuckDBPyConnection,
+    district: District,
+    outcomes: list[FileOutcome],
+    memory: int | None,
+) -> dict[str, str | None]:
+    if memory:
+        con.execute(f"set memory_limit = '{memory >> 20}MiB'")
     loaded_at = datetime.now(UTC)
     load_ids: dict[str, str | None] = {}
-    try:
-        for schema in dict.fromkeys(o.decl.schema for o in outcomes):
-            load_id = warehouse.new_load_id()
-            while load_id in load_ids.values():
-                load_id = str(float(load_id) + 1e-6)
-            files = [o for o in outcomes if o.decl.schema == schema]
-            for outcome in files:
-                _insert(con, district, outcome, loaded_at, load_id)
-            load_ids[schema] = load_id if any(o.parse.rows for o in files) else None
-    except Exception as err:
-        con.execute("rollback")
-        con.execute("begin")
-        reason = (
-            f"the load into the warehouse failed ({describe_error(err)}); yesterday's data "
-            "stays; the file loads again on the next run"
-        )
-        for outcome in outcomes:
-            outcome.failure = outcome.failure or reason
-        return dict.fromkeys((o.decl.schema for o in outcomes), None)
+    for schema in dict.fromkeys(o.decl.schema for o in outcomes):
+        load_id = warehouse.new_load_id()
+        while load_id in load_ids.values():
+            load_id = str(float(load_id) + 1e-6)
+        files = [o for o in outcomes if o.decl.schema == schema]
+        for outcome in files:
+            _insert(con, district, outcome, loaded_at, load_id)
+        load_ids[schema] = load_id if any(o.parse.rows for o in files) else None
+    if memory:
+        con.execute("reset memory_limit")
     return load_ids
+
+
+def _roll_back(con: duckdb.DuckDBPyConnection) -> None:
+    """Undo the inserts, keep a transaction open for the manifest."""
+    con.execute("rollback")
+    con.execute("reset memory_limit")
+    con.execute("begin")
+
+
+def _load_failed(
+    con: duckdb.DuckDBPyConnection, outcomes: list[FileOutcome], err: Exception
+) -> dict[str, str | None]:
+    _roll_back(con)
+    reason = (
+        f"the load into the warehouse failed ({describe_error(err)}); yesterday's data "
+        "stays; the file loads again on the next run"
+    )
+    for outcome in outcomes:
+        outcome.failure = outcome.failure or reason
+    return dict.fromkeys((o.decl.schema for o in outcomes), None)
 
 
 def _insert(
