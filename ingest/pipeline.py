@@ -32,6 +32,7 @@ from ingest.privacy import describe_error
 from ingest.readers import (
     BATCH_ROWS,
     MAX_LINE_BYTES,
+    ROW_NUMBER_SQL,
     FileProblem,
     FileScan,
     ParseResult,
@@ -500,6 +501,7 @@ def _insert(
         con,
         outcome.decl,
         rows,
+        row_number=ROW_NUMBER_SQL,
         district_id=district.id,
         source_file=outcome.entry["file_name"],
         sha256=outcome.entry["file_sha256"],

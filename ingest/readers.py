@@ -17,13 +17,14 @@ from pathlib import Path
 
 import duckdb
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from ingest.declarations import FileDeclaration
 
 CHUNK = 8 * 1024 * 1024
 # rows per Arrow batch of the parse: DuckDB's row-group size (measured fastest)
 BATCH_ROWS = 122_880
+# a parsed row's provisional line number, from the columns parse_stream adds
+ROW_NUMBER_SQL = "_batch_first + _batch_row"
 UTF8_BOM = codecs.BOM_UTF8
 UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
@@ -385,14 +386,15 @@ def parse_stream(
     result: ParseResult,
     on_error: Callable[[Exception], None] | None = None,
 ) -> pa.RecordBatchReader:
-    """The parsed file as a stream of Arrow batches with `_row_number`, read by the warehouse
-    insert (warehouse.insert_rows) straight from DuckDB's parse; `result` is complete once
-    the stream is exhausted (rows, and rejects with their line numbers).
+    """The parsed file as a stream of Arrow batches, read by the warehouse insert
+    (warehouse.insert_rows) straight from DuckDB's parse; `result` is complete once the
+    stream is exhausted (rows, and rejects with their line numbers).
 
-    `_row_number` is the provisional line number (data row + header lines); lines DuckDB
-    skipped (rejects, empty lines) are accounted for after the load (warehouse.fix_row_numbers).
-    The number is added here, batch by batch in file order: `row_number() over ()` in SQL
-    would force DuckDB's parse onto one thread.
+    Each row's `_row_number` is ROW_NUMBER_SQL over two columns added here, batch by batch
+    in file order (`row_number() over ()` in SQL would force DuckDB's parse onto one thread;
+    the sum is left to the insert, as importing pyarrow.compute alone takes ~0.25 s). It is
+    the provisional line number (data row + header lines); lines DuckDB skipped (rejects,
+    empty lines) are accounted for after the load (warehouse.fix_row_numbers).
 
     With `on_error`, a parser failure part-way ends the stream (the rows so far stand) and
     is handed to it, so the insert reading the stream does not fail with it.
@@ -403,19 +405,22 @@ def parse_stream(
     except BaseException:
         con.close()
         raise
-    schema = reader.schema.append(pa.field("_row_number", pa.int64()))
+    schema = reader.schema.append(pa.field("_batch_first", pa.int64()))
+    schema = schema.append(pa.field("_batch_row", pa.int64()))
     first = 1 + (1 if decl.header else 0)
 
     def batches() -> Iterator[pa.RecordBatch]:
-        offsets = pa.array(range(BATCH_ROWS), pa.int64())  # added to, not rebuilt per batch
+        offsets = pa.array(range(BATCH_ROWS), pa.int64())  # sliced, not rebuilt per batch
         try:
             for batch in reader:
                 n = batch.num_rows
                 if n > len(offsets):
                     offsets = pa.array(range(n), pa.int64())
-                numbers = pc.add(offsets.slice(0, n), first + result.rows)
+                batch_first = pa.repeat(pa.scalar(first + result.rows, pa.int64()), n)
                 result.rows += n
-                yield pa.RecordBatch.from_arrays([*batch.columns, numbers], schema=schema)
+                yield pa.RecordBatch.from_arrays(
+                    [*batch.columns, batch_first, offsets.slice(0, n)], schema=schema
+                )
             result.rejects = read_rejects(con)
             result.done = True
         except Exception as err:
@@ -434,10 +439,10 @@ def parse_batches(
     """parse_stream as Arrow tables with every lineage column but the load id (one table per
     DuckDB batch)."""
     for batch in parse_stream(path, decl, result):
-        table = pa.Table.from_batches([batch])
-        numbers = table.column("_row_number")
-        table = table.drop_columns("_row_number")
+        table = pa.Table.from_batches([batch]).drop_columns(["_batch_first", "_batch_row"])
         n = table.num_rows
+        first = batch.column("_batch_first")[0].as_py() if n else 0
+        numbers = pa.array(range(first, first + n), pa.int64())
         for name in ("_district_id", "_source_file", "_file_sha256"):
             table = table.append_column(name, pa.repeat(pa.scalar(lineage[name], pa.string()), n))
         table = table.append_column("_row_number", numbers)
