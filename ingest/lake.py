@@ -8,7 +8,7 @@ lineage columns included, as on DuckDB.
 
 Spike (issue 10): the files are mirrored from the DuckDB warehouse after the ingest, so the
 manifest, row numbers and purge logic stay exactly as they are; a statewide deployment would
-point the night's own dlt load at the filesystem destination instead (README, "Spark").
+write the night's own load (the parse's Arrow stream) to the lake instead (README, "Spark").
 """
 
 from __future__ import annotations
