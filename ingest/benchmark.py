@@ -64,6 +64,7 @@ class Measured:
     seconds: float  # wall time from spawn to exit
     rows: int
     peak_mb: float  # the child's maximum resident set
+    cpu_seconds: float  # user + system: less sensitive than wall time to other work
 
 
 def _whole_process(code: str, *args: str, env: dict[str, str] | None = None) -> Measured:
@@ -82,7 +83,7 @@ def _whole_process(code: str, *args: str, env: dict[str, str] | None = None) -> 
     if child.returncode != 0:
         raise RuntimeError(f"benchmark step failed (exit {child.returncode})")
     rows = json.loads(out.strip().splitlines()[-1])["rows"]
-    return Measured(seconds, rows, usage.ru_maxrss / 1024)
+    return Measured(seconds, rows, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime)
 
 
 def benchmark_district(sis: str, transfer: dict):
@@ -252,9 +253,9 @@ def run_benchmark(rows: int, scratch: Path | None = None, repeat: int = 1) -> st
             f"grades file: {rows:,} rows, {size_mb:,.0f} MB (generated in {generated:.1f} s)",
             f"each side a fresh process, spawn to exit{runs}:",
             f"DuckDB read_csv -> table : {base.seconds:6.2f} s  {base.rows:>10,} rows  "
-            f"peak {base.peak_mb:,.0f} MB",
+            f"peak {base.peak_mb:,.0f} MB  cpu {base.cpu_seconds:.2f} s",
             f"pathways ingest          : {ing.seconds:6.2f} s  {ing.rows:>10,} rows  "
-            f"peak {ing.peak_mb:,.0f} MB",
+            f"peak {ing.peak_mb:,.0f} MB  cpu {ing.cpu_seconds:.2f} s",
             f"ratio ingest / DuckDB    : {ing.seconds / base.seconds:6.2f}x time  "
             f"{ing.peak_mb / base.peak_mb:6.2f}x peak memory",
         ]
