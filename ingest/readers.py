@@ -1,7 +1,8 @@
 """Generic file readers: every SIS file goes through the same steps, driven by its declaration.
 
-hash + detect encoding -> transcode to UTF-8 when needed -> count lines -> check header ->
-parse with DuckDB (declared dialect, every column text, rejects kept) -> Arrow batches.
+hash + detect encoding + count lines (one pass, FileScan, while the file is copied) ->
+transcode to UTF-8 when needed -> check header -> parse with DuckDB (declared dialect, every
+column text, rejects kept) -> a stream of Arrow batches for the warehouse insert.
 """
 
 from __future__ import annotations
