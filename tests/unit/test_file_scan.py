@@ -3,7 +3,9 @@ reading the whole file at once, wherever the chunks happen to end."""
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import os
 import random
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -121,10 +123,18 @@ def test_random_splits_match_the_whole_file(tmp_path, monkeypatch):
             assert scan.finish()._digest.hexdigest() == hashlib.sha256(data).hexdigest()
 
 
-def test_the_copy_of_a_local_file_comes_with_its_scan(tmp_path):
+@pytest.mark.parametrize("kernel_copy", ["works", "other file system"])
+def test_the_copy_of_a_local_file_comes_with_its_scan(tmp_path, monkeypatch, kernel_copy):
+    if kernel_copy == "other file system":
+
+        def refused(*args):
+            raise OSError(errno.EXDEV, "Invalid cross-device link")
+
+        monkeypatch.setattr(os, "copy_file_range", refused)
     folder = tmp_path / "drop"
     folder.mkdir()
-    data = ("Other ID,Name\r\n" + "000123,Peña\r\n" * 300_000).encode()  # several copy chunks
+    # several copy chunks, the last one short
+    data = ("Other ID,Name\r\n" + "000123,Peña\r\n" * 1_000_003).encode()
     (folder / "students.csv").write_bytes(data)
     district = District(
         id="d1",
