@@ -1,4 +1,5 @@
-"""Pathways SIS integration: nightly ingest of district SIS exports into DuckDB (dlt)."""
+"""Pathways SIS integration: nightly ingest of district SIS exports into DuckDB (files through
+DuckDB's own CSV parser, the PowerSchool API through dlt)."""
 
 import os
 

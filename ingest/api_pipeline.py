@@ -25,9 +25,13 @@ from contextlib import suppress
 from datetime import UTC, datetime
 from pathlib import Path
 
+import dlt
+from dlt.destinations.impl.duckdb.configuration import DuckDbCredentials
+
 from ingest import warehouse
 from ingest.guards import Guards, guards_for
-from ingest.pipeline import DistrictNight, FileOutcome, district_pipeline
+from ingest.paths import work_dir
+from ingest.pipeline import DistrictNight, FileOutcome
 from ingest.powerschool import client_settings, count_mismatch, result_resource
 from ingest.powerschool.helpers import (
     PowerSchoolAuthError,
@@ -218,6 +222,30 @@ def _judge_content(outcome: FileOutcome, result: QueryResult, latest: GoodFile |
             rows_loaded=0,
             reason=f"the same records as {latest.file_name}, the latest good load; nothing loaded",
         )
+
+
+def district_pipeline(district: District, db_path: Path, schema: str) -> dlt.Pipeline:
+    """The district's dlt pipeline into `schema` of the warehouse, with no package left
+    pending from a killed night."""
+    # .dlt/config.toml makes Arrow rows carry _dlt_load_id and deletes completed packages
+    # (plaintext student data) from dlt's working folder.
+    pipeline = dlt.pipeline(
+        pipeline_name=f"pathways__{district.id}"
+        + ("" if schema == f"raw_{district.sis}" else f"__{schema}"),
+        # raw rows carry their line number: DuckDB may insert them in any order, which
+        # parallelises the load (measured ~20% faster); memory limit, spill folder and
+        # threads as every writing connection of the night (warehouse.duckdb_settings)
+        destination=dlt.destinations.duckdb(
+            DuckDbCredentials(str(db_path), global_config=warehouse.duckdb_settings())
+        ),
+        dataset_name=schema,
+        pipelines_dir=str(work_dir() / "dlt"),
+    )
+    if pipeline.has_pending_data:
+        # a killed night's package: no manifest entry would account for its rows, which
+        # purge_old_loads would delete again; drop it (it is plaintext student data)
+        pipeline.drop_pending_packages()
+    return pipeline
 
 
 def _load(district: District, db_path: Path, results: list[QueryResult]) -> str | None:

@@ -290,7 +290,7 @@ def cmd_benchmark(args) -> int:
         print(run_scale_benchmark(parse_scales(args.scales), scratch, args.keep, files))
         return 0
     if args.case in ("all", "files"):
-        print(run_benchmark(args.rows, scratch))
+        print(run_benchmark(args.rows, scratch, repeat=args.repeat))
     if args.case in ("all", "api"):
         print(run_api_benchmark(args.api_rows, scratch))
     return 0
@@ -412,6 +412,12 @@ def main(argv: list[str] | None = None) -> int:
         "--keep",
         action="store_true",
         help="with --scale and --scratch: keep each scale's files, warehouse and logs",
+    )
+    bench.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="file case: run each side this many times, show the fastest (default 1)",
     )
 
     val = sub.add_parser(

@@ -13,10 +13,13 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import yaml
-
 from ingest.paths import DBT_PROJECT_DIR, SOURCES_GLOB
-from ingest.registry import FILE_OVERRIDE_KEYS, RegistryError, check_file_overrides
+from ingest.registry import (
+    FILE_OVERRIDE_KEYS,
+    RegistryError,
+    check_file_overrides,
+    safe_load_yaml,
+)
 
 if TYPE_CHECKING:
     from ingest.registry import District
@@ -199,7 +202,7 @@ def load_declarations(dbt_project_dir: Path = DBT_PROJECT_DIR) -> dict[str, list
     """Every declared raw file, grouped by SIS (the `meta.sis` of its source)."""
     by_sis: dict[str, list[FileDeclaration]] = {}
     for path in sorted(dbt_project_dir.glob(SOURCES_GLOB)):
-        doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        doc = safe_load_yaml(path.read_text(encoding="utf-8")) or {}
         for source in doc.get("sources", []):
             for table in source.get("tables", []):
                 if (table.get("meta") or {}).get("file") is None:

@@ -12,8 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-import dlt
-
+from ingest import settings
 from ingest.registry import District
 
 # A nightly snapshot of students rarely shrinks by a tenth overnight; other datasets move
@@ -37,11 +36,11 @@ class Guards:
 def _setting(district: District, key: str):
     """Most specific first: this district from the environment or .dlt/config.toml, then its
     registry entry, then every district from the environment or .dlt/config.toml."""
-    value = dlt.config.get(f"districts.{district.id}.guards.{key}")
+    value = settings.get(f"districts.{district.id}.guards.{key}")
     if value is None:
         value = (district.guards or {}).get(key)
     if value is None:
-        value = dlt.config.get(f"guards.{key}")
+        value = settings.get(f"guards.{key}")
     return value
 
 

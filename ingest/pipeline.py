@@ -1,5 +1,9 @@
 """One district's night: list the district's folder, pick the files that are ready, fetch and
-check each, load them with dlt (Arrow -> parquet -> DuckDB), then judge and record every file.
+check each, load them (DuckDB's parse streamed as Arrow straight into the raw tables), then
+judge and record every file, all in one transaction with the loads.
+
+The file path does not use dlt (importing it alone takes ~0.6 s): each file is read once
+while it is copied (sha256, encoding, lines: readers.FileScan), once by DuckDB's parser.
 
 A failure of one file (a broken transfer, an unreadable encoding, a parser that gives up, a
 crash in our own code) makes that file `rejected` with a reason that names no field value,
@@ -9,36 +13,36 @@ raises, for the night to record and go on with the next district.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 
-import dlt
-from dlt.destinations.impl.duckdb.configuration import DuckDbCredentials
+import duckdb
 
 from ingest import warehouse
 from ingest.declarations import FileDeclaration, district_declarations, load_declarations
 from ingest.guards import Guards, guards_for
-from ingest.paths import duckdb_path, work_dir
+from ingest.paths import duckdb_path
 from ingest.privacy import describe_error
 from ingest.readers import (
+    BATCH_ROWS,
     MAX_LINE_BYTES,
+    ROW_NUMBER_SQL,
     FileProblem,
+    FileScan,
     ParseResult,
     check_header,
     count_lines,
     count_records,
     empty_line_numbers,
     first_long_line,
-    parse_batches,
+    parse_stream,
     read_first_line,
-    scan_bytes,
     to_utf8,
 )
 from ingest.registry import API_TRANSFER, District
@@ -62,7 +66,7 @@ class FileOutcome:
     parse_path: Path | None = None
     content_lines: int = 0  # lines before the trailing empty ones (records, if terminated)
     ends_with_newline: bool = True
-    mixed_line_ends: bool = False
+    mixed_line_ends: bool | None = False  # None: not looked at (only a parser failure asks)
     skipped_lines: tuple[int, ...] = ()
     parse: ParseResult = field(default_factory=ParseResult)
     failure: str | None = None  # set when the parse or the load of this file failed
@@ -200,14 +204,13 @@ def ingest_district(
                     tonight.add(outcome.entry["file_sha256"])
                     night.files.append(outcome)
         to_load = [o for o in night.files if o.status == "pending"]
-        # one load per raw schema: the SIS's files, and the platform's (raw_pathways) if any
-        load_ids = {
-            schema: _load(district, db_path, [o for o in to_load if o.decl.schema == schema])
-            for schema in dict.fromkeys(o.decl.schema for o in to_load)
-        }
-        night.load_id = next(iter(load_ids.values()), None)
         with warehouse.connect(db_path) as con:
+            # the rows, the manifest, the row numbers and the purge commit together: a
+            # failure anywhere leaves yesterday's data as it was
             con.execute("begin")
+            # one load per raw schema: the SIS's files, and the platform's (raw_pathways) if any
+            load_ids = _load(con, district, to_load)
+            night.load_id = next(iter(load_ids.values()), None)
             for outcome in to_load:
                 load_id = load_ids[outcome.decl.schema]
                 _judge(outcome, load_id, guards, latest[outcome.decl.dataset])
@@ -323,8 +326,9 @@ def _fetch_and_check(
 ) -> None:
     """Download, then the structural checks. Any failure rejects this file only."""
     entry = outcome.entry
+    scan = FileScan()
     try:
-        local = source.download(remote, scratch / remote.name.replace("/", "__"))
+        local = source.download(remote, scratch / remote.name.replace("/", "__"), scan)
         after = source.restat(remote)
         if (after.size_bytes, after.modified_at) != (remote.size_bytes, remote.modified_at):
             entry.update(
@@ -333,7 +337,7 @@ def _fetch_and_check(
                 "not read tonight and yesterday's data stays; it is picked up on the next run",
             )
             return
-        _check_file(outcome, district, local, db_path, scratch, latest)
+        _check_file(outcome, district, local, scan, db_path, scratch, latest)
     except (TransferError, FileProblem) as problem:
         entry.update(status="rejected", rows_loaded=0, reason=str(problem))
     except Exception as err:  # a bug or a library surprise: this file only
@@ -343,20 +347,24 @@ def _fetch_and_check(
             reason=f"the file could not be read ({describe_error(err)}); yesterday's data "
             "stays; report this to the Pathways team with the file name",
         )
+    finally:
+        scan.close()
 
 
 def _check_file(
     outcome: FileOutcome,
     district: District,
     local: Path,
+    copied: FileScan,
     db_path: Path,
     scratch: Path,
     latest: GoodFile | None,
 ) -> None:
-    """Structural checks before anything loads: encoding, duplicate, age, header, lines."""
+    """Structural checks before anything loads: encoding, duplicate, age, header, lines.
+    `copied` has seen every byte of `local` on its way in."""
     entry, decl = outcome.entry, outcome.decl
     encodings = tuple(filter(None, [transfer_setting(district, "encoding")])) or decl.encodings
-    scan = scan_bytes(local, encodings)
+    scan = copied.byte_scan(encodings)
     entry.update(file_sha256=scan.sha256, size_bytes=scan.size_bytes, encoding=scan.encoding)
     with warehouse.connect(db_path) as con:
         seen = warehouse.statuses_of_content(con, district.id, decl.dataset, decl.sis, scan.sha256)
@@ -383,7 +391,8 @@ def _check_file(
     if decl.record_terminator:
         outcome.content_lines = count_records(parse_path, decl.record_terminator)
     else:
-        lines = count_lines(parse_path)
+        # the copy's own line facts when DuckDB parses the copy itself (UTF-8)
+        lines = copied.line_count() if parse_path == local else count_lines(parse_path)
         outcome.content_lines = lines.lines - lines.trailing_blank_lines
         outcome.ends_with_newline = lines.ends_with_newline
         outcome.mixed_line_ends = lines.mixed_line_ends
@@ -395,79 +404,123 @@ def _check_file(
     entry.update(status="pending")
 
 
-def district_pipeline(district: District, db_path: Path, schema: str) -> dlt.Pipeline:
-    """The district's dlt pipeline into `schema` of the warehouse (one per raw schema: its
-    SIS's and the platform's), with no package left pending from a killed night."""
-    # .dlt/config.toml makes Arrow rows carry _dlt_load_id and deletes completed packages
-    # (plaintext student data) from dlt's working folder.
-    pipeline = dlt.pipeline(
-        pipeline_name=f"pathways__{district.id}"
-        + ("" if schema == f"raw_{district.sis}" else f"__{schema}"),
-        # raw rows carry their line number: DuckDB may insert them in any order, which
-        # parallelises the load (measured ~20% faster); memory limit, spill folder and
-        # threads as every writing connection of the night (warehouse.duckdb_settings)
-        destination=dlt.destinations.duckdb(
-            DuckDbCredentials(str(db_path), global_config=warehouse.duckdb_settings())
-        ),
-        dataset_name=schema,
-        pipelines_dir=str(work_dir() / "dlt"),
+# DuckDB keeps what an insert writes in its buffer pool while memory allows (80% of RAM by
+# default): bounded during the inserts, a big file takes about the memory DuckDB's own
+# read_csv into a table takes. The bound leaves each thread room for a batch of the widest
+# file's lines several times over; rows that still do not fit load once more unbounded.
+INSERT_MEMORY_MIN = 256 << 20
+
+
+def _insert_memory(outcomes: list[FileOutcome]) -> int:
+    widest = max(
+        ((o.entry["size_bytes"] or 0) / max(o.content_lines, 1) for o in outcomes), default=0
     )
-    if pipeline.has_pending_data:
-        # a killed night's package: no manifest entry would account for its rows, which
-        # purge_old_loads would delete again; drop it (it is plaintext student data)
-        pipeline.drop_pending_packages()
-    return pipeline
+    return max(INSERT_MEMORY_MIN, int((os.cpu_count() or 1) * BATCH_ROWS * widest * 8))
 
 
-def _load(district: District, db_path: Path, outcomes: list[FileOutcome]) -> str | None:
-    """One dlt load for the district's night: a resource per dataset, Arrow tables in. A file
-    whose parse fails is marked on its outcome and the others load; a failed load marks every
-    file. Returns the load id (None when nothing reached the warehouse)."""
-    schema = outcomes[0].decl.schema
-    pipeline = district_pipeline(district, db_path, schema)
-    loaded_at = datetime.now(UTC)
-    resources = []
-    for dataset in dict.fromkeys(o.decl.dataset for o in outcomes):
-        files = [o for o in outcomes if o.decl.dataset == dataset]
-        resources.append(
-            dlt.resource(
-                _batches(district, files, loaded_at),
-                name=dataset,
-                table_name=dataset,
-                write_disposition="append",
-            )
-        )
+def _load(
+    con: duckdb.DuckDBPyConnection, district: District, outcomes: list[FileOutcome]
+) -> dict[str, str | None]:
+    """Insert every file's rows, in the caller's transaction, with one load id per raw schema
+    (None when no file of the schema had a parseable row). A file whose parse fails is marked
+    on its outcome (its rows so far stay, marked rejected) and the others load; a failed
+    insert rolls back every file's rows and marks them all."""
     try:
-        info = pipeline.run(resources, loader_file_format="parquet")
+        return _insert_all(con, district, outcomes, _insert_memory(outcomes))
+    except duckdb.OutOfMemoryException:
+        _roll_back(con)
+        for outcome in outcomes:  # parsed again from the start
+            outcome.parse, outcome.failure = ParseResult(), None
     except Exception as err:
-        with suppress(Exception):
-            pipeline.drop_pending_packages()
-        reason = (
-            f"the load into the warehouse failed ({describe_error(err)}); yesterday's data "
-            "stays; the file loads again on the next run"
-        )
-        for outcome in outcomes:
-            outcome.failure = outcome.failure or reason
-        return None
-    # no load id when no file had a parseable row (dlt then loads nothing)
-    return info.loads_ids[-1] if info.loads_ids else None
+        return _load_failed(con, outcomes, err)
+    try:
+        return _insert_all(con, district, outcomes, None)
+    except Exception as err:
+        return _load_failed(con, outcomes, err)
 
 
-def _batches(district: District, outcomes: list[FileOutcome], loaded_at: datetime) -> Iterator:
+def _insert_all(
+    con: duckdb.DuckDBPyConnection,
+    district: District,
+    outcomes: list[FileOutcome],
+    memory: int | None,
+) -> dict[str, str | None]:
+    if memory:
+        con.execute(f"set memory_limit = '{memory >> 20}MiB'")
+    loaded_at = datetime.now(UTC)
+    load_ids: dict[str, str | None] = {}
+    for schema in dict.fromkeys(o.decl.schema for o in outcomes):
+        load_id = warehouse.new_load_id()
+        while load_id in load_ids.values():
+            load_id = str(float(load_id) + 1e-6)
+        files = [o for o in outcomes if o.decl.schema == schema]
+        for outcome in files:
+            _insert(con, district, outcome, loaded_at, load_id)
+        load_ids[schema] = load_id if any(o.parse.rows for o in files) else None
+    if memory:
+        _restore_memory_limit(con)
+    return load_ids
+
+
+def _roll_back(con: duckdb.DuckDBPyConnection) -> None:
+    """Undo the inserts, keep a transaction open for the manifest."""
+    con.execute("rollback")
+    _restore_memory_limit(con)
+    con.execute("begin")
+
+
+def _restore_memory_limit(con: duckdb.DuckDBPyConnection) -> None:
+    """Back to the night's limit (warehouse.memory_limit), not DuckDB's default of 80% of RAM."""
+    con.execute(f"set memory_limit = '{warehouse.memory_limit()}'")
+
+
+def _load_failed(
+    con: duckdb.DuckDBPyConnection, outcomes: list[FileOutcome], err: Exception
+) -> dict[str, str | None]:
+    _roll_back(con)
+    reason = (
+        f"the load into the warehouse failed ({describe_error(err)}); yesterday's data "
+        "stays; the file loads again on the next run"
+    )
     for outcome in outcomes:
-        lineage = {
-            "_district_id": district.id,
-            "_source_file": outcome.entry["file_name"],
-            "_file_sha256": outcome.entry["file_sha256"],
-            "_loaded_at": loaded_at,
-        }
-        try:
-            yield from parse_batches(outcome.parse_path, outcome.decl, lineage, outcome.parse)
-        except Exception as err:  # this file only: the rows it yielded stay, marked rejected
-            outcome.failure = _parse_failure(outcome, err)
+        outcome.failure = outcome.failure or reason
+    return dict.fromkeys((o.decl.schema for o in outcomes), None)
+
+
+def _insert(
+    con: duckdb.DuckDBPyConnection,
+    district: District,
+    outcome: FileOutcome,
+    loaded_at: datetime,
+    load_id: str,
+) -> None:
+    def parse_failed(err: Exception) -> None:
+        outcome.failure = _parse_failure(outcome, err)
+
+    try:
+        rows = parse_stream(outcome.parse_path, outcome.decl, outcome.parse, parse_failed)
+    except Exception as err:  # this file only
+        parse_failed(err)
+        return
+    warehouse.insert_rows(
+        con,
+        outcome.decl,
+        rows,
+        row_number=ROW_NUMBER_SQL,
+        district_id=district.id,
+        source_file=outcome.entry["file_name"],
+        sha256=outcome.entry["file_sha256"],
+        loaded_at=loaded_at,
+        load_id=load_id,
+    )
 
 
 def _parse_failure(outcome: FileOutcome, err: Exception) -> str:
+    if outcome.mixed_line_ends is None:  # looked at only now: a pass of its own
+        try:
+            outcome.mixed_line_ends = count_lines(outcome.parse_path).mixed_line_ends
+        except OSError:
+            outcome.mixed_line_ends = False
     if outcome.mixed_line_ends:
         what = "the file mixes CRLF and LF line ends, and the CSV parser cannot read it"
         fix = "ask the district to re-export it (one kind of line end)"

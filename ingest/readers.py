@@ -1,7 +1,8 @@
 """Generic file readers: every SIS file goes through the same steps, driven by its declaration.
 
-hash + detect encoding -> transcode to UTF-8 when needed -> count lines -> check header ->
-parse with DuckDB (declared dialect, every column text, rejects kept) -> Arrow batches.
+hash + detect encoding + count lines (one pass, FileScan, while the file is copied) ->
+transcode to UTF-8 when needed -> check header -> parse with DuckDB (declared dialect, every
+column text, rejects kept) -> a stream of Arrow batches for the warehouse insert.
 """
 
 from __future__ import annotations
@@ -10,19 +11,21 @@ import codecs
 import csv
 import hashlib
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from ingest.declarations import FileDeclaration
 
 CHUNK = 8 * 1024 * 1024
-# DuckDB's row-group size: parquet row groups of whole multiples of it load fastest (DESIGN §4).
-ROW_GROUP = 122_880
+# rows per Arrow batch of the parse: DuckDB's row-group size (measured fastest)
+BATCH_ROWS = 122_880
+# a parsed row's provisional line number, from the columns parse_stream adds
+ROW_NUMBER_SQL = "_batch_first + _batch_row"
 UTF8_BOM = codecs.BOM_UTF8
 UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
@@ -43,71 +46,169 @@ class LineCount:
     lines: int  # physical lines (a last line without a newline counts)
     trailing_blank_lines: int  # empty lines at the end of the file
     ends_with_newline: bool = True  # False may mean a transfer cut the file short
-    mixed_line_ends: bool = False  # CRLF and LF both end lines (explains a parser failure)
+    # CRLF and LF both end lines (explains a parser failure); None: not looked at
+    mixed_line_ends: bool | None = False
+
+
+class FileScan:
+    """What one pass over a file's bytes tells, fed chunk by chunk while the file is copied
+    (transfer.py): its sha256 and size, whether it is valid UTF-8, and its line facts. So a
+    big file is read once before DuckDB parses it, not once per question.
+
+    The sha256 runs in a thread (hashlib releases the GIL on big buffers) beside the
+    counting. Valid UTF-8 is checked by strict decoding, skipped for pure-ASCII chunks (10×
+    faster) unless a multi-byte character is split across the chunk boundary.
+    """
+
+    HEAD = 4096  # bytes kept from the start (BOM, UTF-16 without BOM)
+    TAIL = 4096  # bytes kept from the end (trailing empty lines, last line end)
+    BLOCK = 1 << 20  # small writes (SFTP reads are 32 KB) are scanned in blocks of this
+
+    def __init__(self, *, line_ends: bool = False):
+        self.size = 0
+        self._line_ends = line_ends  # also count CRLF (mixed line ends): a pass of its own
+        self._digest = hashlib.sha256()
+        self._hashing: Future | None = None
+        self._pool: ThreadPoolExecutor | None = None
+        self._head = b""
+        self._tail = b""
+        self._newlines = 0
+        self._crlf = 0
+        self._utf8 = codecs.getincrementaldecoder("utf-8")("strict")
+        self._utf8_split = False  # the decoder holds the start of a multi-byte character
+        self._is_utf8 = True
+        self._small: list[bytes] = []
+        self._small_bytes = 0
+        self._done = False
+
+    def update(self, chunk: bytes) -> None:
+        if len(chunk) < self.BLOCK or self._small:
+            self._small.append(chunk)
+            self._small_bytes += len(chunk)
+            if self._small_bytes < self.BLOCK:
+                return
+            chunk = b"".join(self._small)
+            self._small, self._small_bytes = [], 0
+        self._scan(chunk)
+
+    def _scan(self, chunk: bytes) -> None:
+        if not chunk:
+            return
+        if self._hashing is not None:
+            self._hashing.result()
+        if len(chunk) >= self.BLOCK:
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(1, thread_name_prefix="sha256")
+            self._hashing = self._pool.submit(self._digest.update, chunk)
+        else:
+            self._hashing = None
+            self._digest.update(chunk)
+        if len(self._head) < self.HEAD:
+            self._head += chunk[: self.HEAD - len(self._head)]
+        self.size += len(chunk)
+        self._newlines += chunk.count(b"\n")
+        if self._line_ends:
+            split = self._tail.endswith(b"\r") and chunk.startswith(b"\n")
+            self._crlf += chunk.count(b"\r\n") + split
+        self._tail = (self._tail + chunk[-self.TAIL :])[-self.TAIL :]
+        if self._is_utf8 and (self._utf8_split or not chunk.isascii()):
+            try:
+                self._utf8.decode(chunk)
+                self._utf8_split = bool(self._utf8.getstate()[0])
+            except UnicodeDecodeError:
+                self._is_utf8 = False
+
+    def finish(self) -> FileScan:
+        """Scan what is left; the facts below need it (called by them, once is enough)."""
+        if not self._done:
+            self._done = True
+            self._scan(b"".join(self._small))
+            self._small = []
+            self.close()
+            if self._is_utf8:
+                try:
+                    self._utf8.decode(b"", final=True)
+                except UnicodeDecodeError:
+                    self._is_utf8 = False
+        return self
+
+    def close(self) -> None:
+        """Stop the hashing thread (also when the copy failed half-way)."""
+        if self._hashing is not None:
+            self._hashing.result()
+            self._hashing = None
+        if self._pool is not None:
+            self._pool.shutdown()
+            self._pool = None
+
+    def byte_scan(self, encodings: tuple[str, ...]) -> ByteScan:
+        """The sha256 and what the bytes are, among the declared encodings (in their order).
+
+        UTF-8 is recognised by strict decoding (text in a single-byte encoding with accents is
+        practically never valid UTF-8); another declared encoding is then verified while
+        transcoding (to_utf8)."""
+        self.finish()
+        wanted = [e.lower().replace("_", "-") for e in encodings]
+        sha256 = self._digest.hexdigest()
+        # UTF-16 is told by its BOM (ASCII in UTF-16 is also valid UTF-8)
+        if self._head.startswith(UTF16_BOMS) and any(e.startswith("utf-16") for e in wanted):
+            return ByteScan(sha256, self.size, "utf-16")
+        bomless_utf16 = _looks_like_bomless_utf16(self._head)
+        if bomless_utf16:
+            # ASCII text in UTF-16 is also valid UTF-8 (full of NUL bytes): never read it so
+            if any(e.startswith("utf-16") for e in wanted):
+                return ByteScan(sha256, self.size, bomless_utf16)
+            raise FileProblem(
+                "the file looks like UTF-16 text without a byte-order mark, which is not a "
+                f"declared encoding ({', '.join(encodings)}); ask the district to export "
+                "UTF-8, or declare the encoding they send"
+            )
+        if self._is_utf8 and any(e in ("utf-8", "utf8", "utf-8-sig") for e in wanted):
+            encoding = "utf-8-sig" if self._head.startswith(UTF8_BOM) else "utf-8"
+        else:
+            others = [
+                e
+                for e in wanted
+                if e not in ("utf-8", "utf8", "utf-8-sig") and not e.startswith("utf-16")
+            ]
+            if not others:
+                raise FileProblem(
+                    f"the file is not valid UTF-8 (declared encodings: {', '.join(encodings)}); "
+                    "ask the district to export UTF-8, or declare the encoding they send"
+                )
+            encoding = others[0]
+        return ByteScan(sha256, self.size, encoding)
+
+    def line_count(self) -> LineCount:
+        """Physical lines and the empty lines at the end. `mixed_line_ends` is None unless
+        the scan was made with `line_ends=True` (it only explains a parser failure)."""
+        self.finish()
+        tail = self._tail
+        lines = self._newlines + (1 if tail and not tail.endswith(b"\n") else 0)
+        # the newlines after the last non-empty line, but the one that ends it
+        trailing = max(tail[len(tail.rstrip(b"\r\n")) :].count(b"\n") - 1, 0)
+        return LineCount(
+            lines,
+            trailing,
+            ends_with_newline=not tail or tail.endswith(b"\n"),
+            mixed_line_ends=(0 < self._crlf < self._newlines) if self._line_ends else None,
+        )
+
+
+def _scan_file(path: Path, *, line_ends: bool = False) -> FileScan:
+    scan = FileScan(line_ends=line_ends)
+    try:
+        with open(path, "rb") as fh:
+            while chunk := fh.read(CHUNK):
+                scan.update(chunk)
+        return scan.finish()
+    finally:
+        scan.close()
 
 
 def scan_bytes(path: Path, encodings: tuple[str, ...]) -> ByteScan:
-    """One pass over the file: its sha256, and whether it is valid UTF-8.
-
-    Encodings are tried in declared order. UTF-8 is recognised by strict decoding (text in a
-    single-byte encoding with accents is practically never valid UTF-8); another declared
-    encoding is then verified while transcoding.
-    """
-    wanted = [e.lower().replace("_", "-") for e in encodings]
-    digest = hashlib.sha256()
-    size = 0
-    utf8 = codecs.getincrementaldecoder("utf-8")("strict")
-    is_utf8 = True
-    utf16 = False
-    has_bom = False
-    bomless_utf16 = None
-    with open(path, "rb") as fh:
-        while chunk := fh.read(CHUNK):
-            if size == 0:
-                has_bom = chunk.startswith(UTF8_BOM)
-                bomless_utf16 = _looks_like_bomless_utf16(chunk)
-                # UTF-16 is told by its BOM (ASCII in UTF-16 is also valid UTF-8)
-                if chunk.startswith(UTF16_BOMS) and any(e.startswith("utf-16") for e in wanted):
-                    is_utf8 = False
-                    utf16 = True
-            size += len(chunk)
-            digest.update(chunk)
-            if is_utf8:
-                try:
-                    utf8.decode(chunk)
-                except UnicodeDecodeError:
-                    is_utf8 = False
-    if is_utf8:
-        try:
-            utf8.decode(b"", final=True)
-        except UnicodeDecodeError:
-            is_utf8 = False
-    if utf16:
-        return ByteScan(digest.hexdigest(), size, "utf-16")
-    if bomless_utf16:
-        # ASCII text in UTF-16 is also valid UTF-8 (full of NUL bytes): never read it as such
-        if any(e.startswith("utf-16") for e in wanted):
-            return ByteScan(digest.hexdigest(), size, bomless_utf16)
-        raise FileProblem(
-            "the file looks like UTF-16 text without a byte-order mark, which is not a declared "
-            f"encoding ({', '.join(encodings)}); ask the district to export UTF-8, or declare "
-            "the encoding they send"
-        )
-    if is_utf8 and any(e in ("utf-8", "utf8", "utf-8-sig") for e in wanted):
-        encoding = "utf-8-sig" if has_bom else "utf-8"
-    else:
-        others = [
-            e
-            for e in wanted
-            if e not in ("utf-8", "utf8", "utf-8-sig") and not e.startswith("utf-16")
-        ]
-        if not others:
-            raise FileProblem(
-                f"the file is not valid UTF-8 (declared encodings: {', '.join(encodings)}); "
-                "ask the district to export UTF-8, or declare the encoding they send"
-            )
-        encoding = others[0]
-    return ByteScan(digest.hexdigest(), size, encoding)
+    """A file's sha256 and encoding (FileScan.byte_scan), for a file already on disk."""
+    return _scan_file(path).byte_scan(encodings)
 
 
 def _looks_like_bomless_utf16(head: bytes) -> str | None:
@@ -146,23 +247,9 @@ def to_utf8(path: Path, encoding: str, dest: Path) -> Path:
 
 
 def count_lines(path: Path) -> LineCount:
-    """Physical lines and the empty lines at the end (a byte count: no per-line work)."""
-    newlines = crlf = 0
-    tail = b""
-    with open(path, "rb") as fh:
-        while chunk := fh.read(CHUNK):
-            newlines += chunk.count(b"\n")
-            crlf += chunk.count(b"\r\n") + (tail.endswith(b"\r") and chunk.startswith(b"\n"))
-            tail = (tail + chunk[-4096:])[-4096:]
-    lines = newlines + (1 if tail and not tail.endswith(b"\n") else 0)
-    # the newlines after the last non-empty line, but the one that ends it
-    trailing = max(tail[len(tail.rstrip(b"\r\n")) :].count(b"\n") - 1, 0)
-    return LineCount(
-        lines,
-        trailing,
-        ends_with_newline=not tail or tail.endswith(b"\n"),
-        mixed_line_ends=0 < crlf < newlines,
-    )
+    """Physical lines, the empty lines at the end and mixed line ends (a byte count: no
+    per-line work), for a file already on disk."""
+    return _scan_file(path, line_ends=True).line_count()
 
 
 def empty_line_numbers(path: Path, up_to: int) -> tuple[int, ...]:
@@ -294,33 +381,74 @@ def count_records(path: Path, terminator: str) -> int:
     return records
 
 
-def parse_batches(
-    path: Path, decl: FileDeclaration, lineage: dict[str, str], result: ParseResult
-) -> Iterator[pa.Table]:
-    """Stream the parsed file as Arrow tables of whole DuckDB row groups, lineage added.
+def parse_stream(
+    path: Path,
+    decl: FileDeclaration,
+    result: ParseResult,
+    on_error: Callable[[Exception], None] | None = None,
+) -> pa.RecordBatchReader:
+    """The parsed file as a stream of Arrow batches, read by the warehouse insert
+    (warehouse.insert_rows) straight from DuckDB's parse; `result` is complete once the
+    stream is exhausted (rows, and rejects with their line numbers).
 
-    `_row_number` is the provisional line number (data row + header lines); lines DuckDB
-    skipped (rejects, empty lines) are accounted for after the load (warehouse.fix_row_numbers).
+    Each row's `_row_number` is ROW_NUMBER_SQL over two columns added here, batch by batch
+    in file order (`row_number() over ()` in SQL would force DuckDB's parse onto one thread;
+    the sum is left to the insert, as importing pyarrow.compute alone takes ~0.25 s). It is
+    the provisional line number (data row + header lines); lines DuckDB skipped (rejects,
+    empty lines) are accounted for after the load (warehouse.fix_row_numbers).
+
+    With `on_error`, a parser failure part-way ends the stream (the rows so far stand) and
+    is handed to it, so the insert reading the stream does not fail with it.
     """
     con = duckdb.connect()
     try:
-        reader = con.sql(read_csv_sql(path, decl)).to_arrow_reader(ROW_GROUP)
-        pending: list[pa.RecordBatch] = []
-        pending_rows = 0
-        for batch in reader:
-            pending.append(batch)
-            pending_rows += batch.num_rows
-            while pending_rows >= ROW_GROUP:
-                table = pa.Table.from_batches(pending)
-                yield _with_lineage(table.slice(0, ROW_GROUP), decl, lineage, result)
-                rest = table.slice(ROW_GROUP)
-                pending, pending_rows = rest.to_batches(), rest.num_rows
-        if pending_rows:
-            yield _with_lineage(pa.Table.from_batches(pending), decl, lineage, result)
-        result.rejects = read_rejects(con)
-        result.done = True
-    finally:
+        reader = con.sql(read_csv_sql(path, decl)).to_arrow_reader(BATCH_ROWS)
+    except BaseException:
         con.close()
+        raise
+    schema = reader.schema.append(pa.field("_batch_first", pa.int64()))
+    schema = schema.append(pa.field("_batch_row", pa.int64()))
+    first = 1 + (1 if decl.header else 0)
+
+    def batches() -> Iterator[pa.RecordBatch]:
+        offsets = pa.array(range(BATCH_ROWS), pa.int64())  # sliced, not rebuilt per batch
+        try:
+            for batch in reader:
+                n = batch.num_rows
+                if n > len(offsets):
+                    offsets = pa.array(range(n), pa.int64())
+                batch_first = pa.repeat(pa.scalar(first + result.rows, pa.int64()), n)
+                result.rows += n
+                yield pa.RecordBatch.from_arrays(
+                    [*batch.columns, batch_first, offsets.slice(0, n)], schema=schema
+                )
+            result.rejects = read_rejects(con)
+            result.done = True
+        except Exception as err:
+            if on_error is None:
+                raise
+            on_error(err)
+        finally:
+            con.close()
+
+    return pa.RecordBatchReader.from_batches(schema, batches())
+
+
+def parse_batches(
+    path: Path, decl: FileDeclaration, lineage: dict[str, str], result: ParseResult
+) -> Iterator[pa.Table]:
+    """parse_stream as Arrow tables with every lineage column but the load id (one table per
+    DuckDB batch)."""
+    for batch in parse_stream(path, decl, result):
+        table = pa.Table.from_batches([batch]).drop_columns(["_batch_first", "_batch_row"])
+        n = table.num_rows
+        first = batch.column("_batch_first")[0].as_py() if n else 0
+        numbers = pa.array(range(first, first + n), pa.int64())
+        for name in ("_district_id", "_source_file", "_file_sha256"):
+            table = table.append_column(name, pa.repeat(pa.scalar(lineage[name], pa.string()), n))
+        table = table.append_column("_row_number", numbers)
+        loaded_at = pa.scalar(lineage["_loaded_at"], pa.timestamp("us", tz="UTC"))
+        yield table.append_column("_loaded_at", pa.repeat(loaded_at, n))
 
 
 REJECT_FIELDS = ("line_number", "column_name", "error_type", "error_message", "raw_line")
@@ -343,21 +471,3 @@ def read_rejects(con: duckdb.DuckDBPyConnection) -> list[dict]:
            order by line"""
     ).fetchall()
     return [dict(zip(REJECT_FIELDS, r, strict=True)) for r in rows]
-
-
-def _with_lineage(
-    table: pa.Table, decl: FileDeclaration, lineage: dict[str, str], result: ParseResult
-) -> pa.Table:
-    n = table.num_rows
-    first = result.rows + 1 + (1 if decl.header else 0)
-    row_numbers = pc.add(pc.cumulative_sum(pa.repeat(pa.scalar(1, pa.int64()), n)), first - 1)
-    result.rows += n
-    table = table.combine_chunks()
-    constant_index = pa.repeat(pa.scalar(0, pa.int32()), n)
-    for name in ("_district_id", "_source_file", "_file_sha256"):
-        # dictionary-encoded: one value per file, cheap to write to parquet and to load
-        value = pa.array([lineage[name]], pa.string())
-        table = table.append_column(name, pa.DictionaryArray.from_arrays(constant_index, value))
-    table = table.append_column("_row_number", row_numbers)
-    loaded_at = pa.scalar(lineage["_loaded_at"], pa.timestamp("us", tz="UTC"))
-    return table.append_column("_loaded_at", pa.repeat(loaded_at, n))

@@ -56,8 +56,14 @@ class District:
         return self.transfer["method"]
 
 
+def safe_load_yaml(text: str):
+    """yaml.safe_load through libyaml when installed: the sources files take ~0.5 s to read
+    with the pure-Python parser, a tenth of a big file's ingest."""
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+
 def load_registry(path: Path = DEFAULT_REGISTRY) -> list[District]:
-    doc = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    doc = safe_load_yaml(Path(path).read_text(encoding="utf-8")) or {}
     districts = []
     for entry in doc.get("districts", []):
         where = f"{path}: district {entry.get('id', '?')!r}"

@@ -17,26 +17,29 @@ import errno
 import math
 import os
 import posixpath
-import shutil
 import stat
 import threading
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
-from typing import BinaryIO, TypeVar
+from typing import TYPE_CHECKING, BinaryIO, TypeVar
 
-import dlt
-import paramiko
-
+from ingest import settings
 from ingest.paths import REPO_ROOT
 from ingest.registry import District
+
+if TYPE_CHECKING:
+    import paramiko
+
+    from ingest.readers import FileScan
 
 CONNECT_TIMEOUT = 30.0  # seconds, default of the transfer setting `connect_timeout`
 IO_TIMEOUT = 120.0  # seconds without any data before a read is given up (`io_timeout`)
 READ_SIZE = 32768  # one SFTP read request (paramiko's largest); prefetch pipelines them
-COPY_CHUNK = 1 << 20  # bytes per write when copying a local file
+COPY_CHUNK = 8 << 20  # bytes per read and write when copying a local file
 RETRY = "it will be retried next night"
 ONLY_REGULAR = "only regular files inside the district's folder are read"
 
@@ -60,9 +63,9 @@ def transfer_setting(district: District, key: str, default=None):
     """A transfer setting: environment or .dlt/secrets.toml / config.toml first
     (DISTRICTS__<ID>__TRANSFER__<KEY>), then the registry."""
     path = f"districts.{district.id}.transfer.{key}"
-    value = dlt.secrets.get(path)
+    value = settings.get(path, secret=True)
     if value is None:
-        value = dlt.config.get(path)
+        value = settings.get(path)
     if value is None:
         value = district.transfer.get(key, default)
     return value
@@ -131,11 +134,13 @@ def _reason(err: BaseException) -> str:
     return str(err).strip().rstrip(":").strip() or type(err).__name__
 
 
-def _create_private(path: Path) -> BinaryIO:
-    """A new file only its owner can read, whatever the umask; a stale one is replaced."""
+def _create_private(path: Path, *, readable: bool = False) -> BinaryIO:
+    """A new file only its owner can read, whatever the umask; a stale one is replaced.
+    `readable`: also open for reading (what was written is scanned from the file itself)."""
     path.unlink(missing_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
-    return os.fdopen(fd, "wb")
+    mode = os.O_RDWR if readable else os.O_WRONLY
+    fd = os.open(path, mode | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
+    return os.fdopen(fd, "r+b" if readable else "wb")
 
 
 class _LocalWriteError(Exception):
@@ -193,6 +198,8 @@ class SftpSource:
         """Connect and open the SFTP session, all within connect_timeout: paramiko bounds
         each of its own steps, a watchdog bounds the whole (opening the SFTP subsystem has
         no timeout of its own) by closing the connection when time is up."""
+        import paramiko  # ~0.25 s to import: only SFTP districts pay for it
+
         limit = self.connect_timeout
         client = paramiko.SSHClient()
         # Pinned host key: only the key in our known_hosts file is accepted, never auto-added.
@@ -241,6 +248,8 @@ class SftpSource:
         self._client, self._sftp, self._real_folder = client, sftp, None
 
     def _connect_error(self, err: Exception, expired: bool) -> TransferError:
+        import paramiko
+
         limit = f"{self.connect_timeout:g} s (connect_timeout)"
         if isinstance(err, paramiko.BadHostKeyException):
             return TransferError(
@@ -285,6 +294,8 @@ class SftpSource:
 
     def _request(self, what: str, call: Callable[[paramiko.SFTPClient], T]) -> T:
         """One SFTP request/answer, each wait bounded by io_timeout (the channel timeout)."""
+        import paramiko
+
         sftp = self._session()
         try:
             return call(sftp)
@@ -344,10 +355,11 @@ class SftpSource:
 
     # --- download -------------------------------------------------------------------------
 
-    def download(self, remote: RemoteFile, dest: Path) -> Path:
+    def download(self, remote: RemoteFile, dest: Path, scan: FileScan | None = None) -> Path:
         """To a temporary name first (owner-only), then verified against the listed size and
         renamed, so a dropped connection never leaves a partial file that looks complete.
-        Refuses symlinks and anything that resolves outside the district's folder."""
+        Refuses symlinks and anything that resolves outside the district's folder. The bytes
+        also go to `scan` as they arrive (one pass: no re-reading the copy)."""
         path = remote.remote_path
         if remote.is_symlink:
             raise _symlink_refused(self.where(), path)
@@ -359,7 +371,7 @@ class SftpSource:
         self._check_inside(path)
         partial = dest.with_name(dest.name + ".partial")
         try:
-            got = self._fetch(path, remote.size_bytes, partial)
+            got = self._fetch(path, remote.size_bytes, partial, scan)
             if got != remote.size_bytes:
                 raise _changed(self.where(), path, got, remote.size_bytes)
             partial.replace(dest)
@@ -378,11 +390,13 @@ class SftpSource:
         if not real.startswith(self._real_folder.rstrip("/") + "/"):
             raise _outside(self.where(), path)
 
-    def _fetch(self, path: str, size: int, partial: Path) -> int:
+    def _fetch(self, path: str, size: int, partial: Path, scan: FileScan | None) -> int:
         """Our own read loop over pipelined requests (paramiko's prefetch): each wait for
         data is bounded by io_timeout through the channel timeout, and on a stall or a drop
         the connection is abandoned instead of closing the file politely (paramiko's `get`
         would wait once more on the close, then fail with an empty message)."""
+        import paramiko
+
         got = 0
         reading = False  # once read requests are in flight, any failure abandons the session
         sftp = self._session()
@@ -405,6 +419,8 @@ class SftpSource:
                         out.write(data)
                     except OSError as err:
                         raise _LocalWriteError(_reason(err)) from None
+                    if scan is not None:
+                        scan.update(data)
                     got += len(data)
                 remote.close()
         except _LocalWriteError as err:
@@ -505,10 +521,11 @@ class LocalSource:
             is_symlink=stat.S_ISLNK(st.st_mode),
         )
 
-    def download(self, remote: RemoteFile, dest: Path) -> Path:
+    def download(self, remote: RemoteFile, dest: Path, scan: FileScan | None = None) -> Path:
         """Copy to an owner-only temporary name, verify the size, rename. Only a regular
         file inside the folder is read: never a symlink (O_NOFOLLOW at every step), never a
-        path that resolves outside the folder."""
+        path that resolves outside the folder. The bytes also go to `scan` as they are
+        copied (one pass: no re-reading the copy)."""
         if remote.is_symlink:
             raise _symlink_refused(self.where(), remote.name)
         fd = self._open_inside(remote)
@@ -517,9 +534,8 @@ class LocalSource:
             with os.fdopen(fd, "rb") as src:
                 if not stat.S_ISREG(os.fstat(src.fileno()).st_mode):
                     raise _not_regular(self.where(), remote.name)
-                with _create_private(partial) as out:
-                    shutil.copyfileobj(src, out, COPY_CHUNK)
-                    got = out.tell()
+                with _create_private(partial, readable=True) as out:
+                    got = _copy(src, out, scan)
             if got != remote.size_bytes:
                 raise _changed(self.where(), remote.name, got, remote.size_bytes)
             partial.replace(dest)
@@ -573,6 +589,49 @@ class LocalSource:
             ) from None
         finally:
             os.close(folder_fd)
+
+
+def _copy(src: BinaryIO, out: BinaryIO, scan: FileScan | None) -> int:
+    """Copy in chunks, the kernel copying the next chunk (copy_file_range, in a thread)
+    while the one just copied is read back from the copy and scanned: the scan sees exactly
+    the copy's bytes, and the copy costs a quarter of a write from Python (measured 0.17 s
+    against 0.6 s of system time for 400 MB). Where the kernel cannot (another file system),
+    each chunk is read and written instead."""
+    src_fd, out_fd = src.fileno(), out.fileno()
+    kernel = hasattr(os, "copy_file_range")
+
+    def copy_chunk(offset: int) -> int:
+        nonlocal kernel
+        done = 0
+        while done < COPY_CHUNK:
+            if kernel:
+                try:
+                    n = os.copy_file_range(
+                        src_fd, out_fd, COPY_CHUNK - done, offset + done, offset + done
+                    )
+                except OSError as err:
+                    if err.errno not in (errno.EXDEV, errno.ENOSYS, errno.EOPNOTSUPP, errno.EINVAL):
+                        raise
+                    kernel = False
+                    continue
+            else:
+                data = os.pread(src_fd, COPY_CHUNK - done, offset + done)
+                n = len(data)
+                while data:
+                    data = data[os.pwrite(out_fd, data, offset + done + n - len(data)) :]
+            if not n:
+                break
+            done += n
+        return done
+
+    with ThreadPoolExecutor(1, thread_name_prefix="copy") as copier:
+        copied, offset = copier.submit(copy_chunk, 0), 0
+        while size := copied.result():
+            copied = copier.submit(copy_chunk, offset + size)  # the kernel works on ahead
+            if scan is not None:
+                scan.update(os.pread(out_fd, size, offset))
+            offset += size
+    return offset
 
 
 @contextmanager

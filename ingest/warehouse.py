@@ -4,11 +4,12 @@ tables created up front (so dbt always finds every declared source), and houseke
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import duckdb
 
@@ -16,6 +17,9 @@ from ingest.declarations import FileDeclaration, load_declarations
 from ingest.paths import work_dir
 from ingest.powerschool.queries import load_queries
 from ingest.registry import District
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 META = "pathways_meta"
 
@@ -189,6 +193,10 @@ def remove_spill_files() -> None:
             path.unlink(missing_ok=True)
 
 
+def memory_limit() -> str:
+    return os.environ.get(MEMORY_LIMIT_ENV) or DEFAULT_MEMORY_LIMIT
+
+
 def duckdb_threads() -> int:
     return int(os.environ.get(THREADS_ENV) or os.cpu_count() or 1)
 
@@ -203,7 +211,7 @@ def duckdb_settings(*, preserve_insertion_order: bool = False) -> dict[str, str 
     spill.mkdir(parents=True, exist_ok=True)
     spill.chmod(0o700)
     return {
-        "memory_limit": os.environ.get(MEMORY_LIMIT_ENV) or DEFAULT_MEMORY_LIMIT,
+        "memory_limit": memory_limit(),
         "temp_directory": str(spill),
         "threads": duckdb_threads(),
         "preserve_insertion_order": preserve_insertion_order,
@@ -249,6 +257,60 @@ def prepare(con: duckdb.DuckDBPyConnection, declarations: Iterable[RawTable]) ->
             "_district_id varchar, _source_file varchar, _file_sha256 varchar, "
             "_row_number bigint, _loaded_at timestamptz, _dlt_load_id varchar)"
         )
+
+
+LINEAGE_COLUMNS = (
+    "_district_id",
+    "_source_file",
+    "_file_sha256",
+    "_row_number",
+    "_loaded_at",
+    "_dlt_load_id",
+)
+
+
+def new_load_id() -> str:
+    """A load id in dlt's format (a unix timestamp as text, as dlt's own loads and the API
+    path have): models read `to_timestamp(cast(_dlt_load_id as double))` for freshness."""
+    return str(time.time())
+
+
+def insert_rows(
+    con: duckdb.DuckDBPyConnection,
+    table: RawTable,
+    rows: pa.RecordBatchReader,
+    *,
+    row_number: str,
+    district_id: str,
+    source_file: str,
+    sha256: str,
+    loaded_at: datetime,
+    load_id: str,
+) -> None:
+    """Append a parsed file (Arrow batches of its raw columns, and what `row_number`, an SQL
+    expression, computes `_row_number` from: readers.parse_stream) to its raw table, the
+    other lineage columns added here (constants cost DuckDB nothing). Runs in the caller's
+    transaction, with insertion order off: rows carry their line number, and an unordered
+    insert runs in parallel (measured ~20% faster)."""
+    columns = ", ".join(f'"{c}"' for c in table.raw_columns)
+    con.execute("set preserve_insertion_order = false")
+    con.register("_pathways_rows", rows)
+    try:
+        con.execute(
+            f"""insert into {table.schema}.{table.dataset}
+                    ({columns}, {", ".join(LINEAGE_COLUMNS)})
+                select {columns}, $district, $file, $sha256, {row_number}, $loaded_at, $load_id
+                from _pathways_rows""",
+            {
+                "district": district_id,
+                "file": source_file,
+                "sha256": sha256,
+                "loaded_at": loaded_at,
+                "load_id": load_id,
+            },
+        )
+    finally:
+        con.unregister("_pathways_rows")
 
 
 def write_registry(con: duckdb.DuckDBPyConnection, districts: Sequence[District]) -> None:

@@ -12,10 +12,9 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-import yaml
-
 from ingest.declarations import DeclarationError
 from ingest.paths import DBT_PROJECT_DIR
+from ingest.registry import safe_load_yaml
 
 SIS = "powerschool"
 SOURCES_YML = Path("models/staging/powerschool/_powerschool__sources.yml")
@@ -140,7 +139,7 @@ def _query(table: dict, where: str) -> PowerQuery:
 def load_queries(dbt_project_dir: Path = DBT_PROJECT_DIR) -> dict[str, PowerQuery]:
     """Every declared PowerQuery by dataset, in declaration order."""
     path = dbt_project_dir / SOURCES_YML
-    doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    doc = safe_load_yaml(path.read_text(encoding="utf-8")) or {}
     queries: dict[str, PowerQuery] = {}
     for source in doc.get("sources", []):
         for table in source.get("tables", []):

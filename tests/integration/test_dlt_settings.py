@@ -5,7 +5,9 @@ Two settings matter for student data and lineage (DESIGN §4): Arrow rows get
 packages (plaintext copies of the files) stay in dlt's working folder unless
 `load.delete_completed_jobs`. The code sets neither in os.environ: a load run from another
 folder, with no DLT_PROJECT_DIR and no dlt variables in the environment, must still find
-them (importing `ingest` points dlt at the repo's .dlt/).
+them (importing `ingest` points dlt at the repo's .dlt/). Files load without dlt (they carry
+a load id of dlt's format all the same); the PowerSchool API loads through dlt, so the
+night below has both.
 """
 
 from __future__ import annotations
@@ -38,7 +40,22 @@ district = next(d for d in load_registry() if d.sis == "skyward_sms" and d.state
 district = replace(district, transfer={"method": "local", "folder": str(root / "drop")})
 generate_district(district, root / "drop", night=date(2026, 11, 28), students=20)
 night = ingest_district(district, db_path=root / "pathways.duckdb")
-print(json.dumps({f.decl.dataset: f.status for f in night.files}))
+statuses = {f"raw_skyward_sms.{f.decl.dataset}": f.status for f in night.files}
+
+import os
+from ingest.powerschool.plugin import write_plugin_zip
+from ingest.simulation.generators.powerschool import api_records
+from ingest.simulation.powerschool_server import PowerSchoolEmulator
+
+api = next(d for d in load_registry() if d.id == "prairie_creek_schools")
+records = api_records(api, date(2026, 11, 28), students=20).records
+plugin = write_plugin_zip(root / "plugin.zip")
+with PowerSchoolEmulator(plugin, records, api.transfer["client_id"], "secret") as emu:
+    prefix = "DISTRICTS__PRAIRIE_CREEK_SCHOOLS__TRANSFER__"
+    os.environ[prefix + "BASE_URL"], os.environ[prefix + "CLIENT_SECRET"] = emu.base_url, "secret"
+    night = ingest_district(api, db_path=root / "pathways.duckdb")
+statuses |= {f"raw_powerschool.{f.decl.dataset}": f.status for f in night.files}
+print(json.dumps(statuses))
 """
 
 
@@ -72,18 +89,20 @@ def test_a_load_from_another_folder_uses_the_repo_settings(tmp_path):
     statuses = json.loads(done.stdout.strip().splitlines()[-1])
     assert statuses and set(statuses.values()) == {"loaded"}, statuses
 
+    assert {s.split(".")[0] for s in statuses} == {"raw_skyward_sms", "raw_powerschool"}
     with duckdb.connect(str(tmp_path / "pathways.duckdb"), read_only=True) as con:
         tables = [
-            t
-            for (t,) in con.execute(
-                "select table_name from information_schema.tables "
-                "where table_schema = 'raw_skyward_sms' and not starts_with(table_name, '_dlt')"
+            f"{s}.{t}"
+            for (s, t) in con.execute(
+                "select table_schema, table_name from information_schema.tables "
+                "where table_schema in ('raw_skyward_sms', 'raw_powerschool') "
+                "and not starts_with(table_name, '_dlt')"
             ).fetchall()
         ]
         assert set(statuses) <= set(tables)
         for table in tables:
             rows, with_load_id = con.execute(
-                f"select count(*), count(_dlt_load_id) from raw_skyward_sms.{table}"
+                f"select count(*), count(_dlt_load_id) from {table}"
             ).fetchone()
             assert rows > 0 and with_load_id == rows, f"{table}: {with_load_id}/{rows}"
 
