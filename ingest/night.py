@@ -54,7 +54,6 @@ MARTS = (
 )
 # A file with one of these statuses put new rows in raw tonight: the build runs.
 NEW_DATA = ("loaded", "held")
-# dbt unit tests read no data: left out of a build whose project did not change
 # Statuses of a kept build that broke rather than judged the data: the next night retries.
 BROKEN = ("error", "runtime error")
 
