@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Protocol
 
 import duckdb
 
-from ingest.declarations import FileDeclaration, load_declarations
+from ingest.declarations import LINEAGE_COLUMNS, FileDeclaration, load_declarations
 from ingest.paths import work_dir
 from ingest.powerschool.queries import load_queries
 from ingest.registry import District
@@ -257,16 +257,6 @@ def prepare(con: duckdb.DuckDBPyConnection, declarations: Iterable[RawTable]) ->
             "_district_id varchar, _source_file varchar, _file_sha256 varchar, "
             "_row_number bigint, _loaded_at timestamptz, _dlt_load_id varchar)"
         )
-
-
-LINEAGE_COLUMNS = (
-    "_district_id",
-    "_source_file",
-    "_file_sha256",
-    "_row_number",
-    "_loaded_at",
-    "_dlt_load_id",
-)
 
 
 def new_load_id() -> str:
