@@ -321,6 +321,8 @@ def run_scale_benchmark(
     night = datetime.now(ZoneInfo("America/Chicago")).date()
     results = []
     keep = keep and scratch is not None
+    if scratch is not None:
+        scratch.mkdir(parents=True, exist_ok=True)
     tmp = tempfile.mkdtemp(dir=scratch, prefix="pathways-scale-")
     try:
         for scale in scales:
