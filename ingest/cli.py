@@ -337,7 +337,8 @@ def main(argv: list[str] | None = None) -> int:
 
     full_help = (
         "build and generate the docs even when nothing is new since the last build (by "
-        "default such a night judges freshness and its bookkeeping, and keeps the marts)"
+        "default such a night judges freshness and its bookkeeping, and keeps the marts); "
+        "dbt's unit tests still run only when the project changed"
     )
     night = add(
         "nightly",

@@ -14,6 +14,7 @@ and records what each left behind:
 from __future__ import annotations
 
 import io
+import json
 from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
@@ -74,6 +75,19 @@ def _break_night(folder: Path) -> None:
 def after_night(number: int, seen: dict) -> None:
     if number in (1, 2):
         seen[f"raw{number}"] = _raw_counts(seen["db"])
+    if number == 1:
+        seen["docs1"] = _docs_facts()
+
+
+def _docs_facts() -> tuple[bool, int, list[str]]:
+    """The docs site against the manifest.json it embeds: written after it, the number of
+    models, and the models without compiled SQL."""
+    target = Path(__file__).resolve().parents[2] / "dbt_project" / "target"
+    static, manifest = target / "static_index.html", target / "manifest.json"
+    nodes = json.loads(manifest.read_text(encoding="utf-8"))["nodes"].values()
+    models = [n for n in nodes if n["resource_type"] == "model"]
+    missing = [n["name"] for n in models if not n.get("compiled_code")]
+    return static.stat().st_mtime >= manifest.stat().st_mtime, len(models), missing
 
 
 def send_night(number: int, seen: dict) -> list:
@@ -216,6 +230,11 @@ def test_docs_are_generated(nights):
     assert nights["night1"].docs.success
     target = Path(__file__).resolve().parents[2] / "dbt_project" / "target"
     assert (target / "index.html").is_file() and (target / "catalog.json").is_file()
+    # night 1's docs (--no-compile after its build): the manifest they embed is the build's,
+    # every model's compiled SQL in it
+    written_after_build, models, not_compiled = nights["docs1"]
+    assert written_after_build
+    assert models > 90 and not_compiled == []
 
 
 def test_nightly_fails_naming_the_error_severity_test(nights):

@@ -175,24 +175,16 @@ UNIT_PASS = {"resource_type": "unit_test", "name": "u", "status": "pass"}
 
 
 @pytest.mark.parametrize(
-    "kept, inputs, force, since",
+    "kept, inputs, since",
     [
         (
             {**KEPT, "night": {**KEPT["night"], "unit_tests_run_id": "R0"}, "results": [UNIT_PASS]},
             INPUTS,
-            False,
             "R0",
         ),
         (
             {**KEPT, "night": {**KEPT["night"], "unit_tests_run_id": "R0"}, "results": [UNIT_PASS]},
             {**INPUTS, "project": "p2"},
-            False,
-            None,
-        ),
-        (
-            {**KEPT, "night": {**KEPT["night"], "unit_tests_run_id": "R0"}, "results": [UNIT_PASS]},
-            INPUTS,
-            True,
             None,
         ),
         (
@@ -202,13 +194,10 @@ UNIT_PASS = {"resource_type": "unit_test", "name": "u", "status": "pass"}
                 "results": [{**UNIT_PASS, "status": "fail"}],
             },
             INPUTS,
-            False,
             None,
         ),
-        (KEPT, INPUTS, False, None),
+        (KEPT, INPUTS, None),
     ],
 )
-def test_unit_tests_are_left_out_only_while_the_project_and_their_passes_hold(
-    kept, inputs, force, since
-):
-    assert _unit_tests_since(kept, inputs, force) == since
+def test_unit_tests_are_left_out_only_while_the_project_and_their_passes_hold(kept, inputs, since):
+    assert _unit_tests_since(kept, inputs) == since
