@@ -150,6 +150,7 @@ def ingest_district(
                 d.dataset: warehouse.latest_loaded(con, district.id, d.dataset, d.sis)
                 for d in decls
             }
+            seen_before = warehouse.content_statuses(con, district.id)
 
         def entry(decl: FileDeclaration, remote: RemoteFile | None = None, **values) -> dict:
             if remote is not None:
@@ -193,7 +194,13 @@ def ingest_district(
                         continue
                     outcome = FileOutcome(entry(decl, remote), decl)
                     _fetch_and_check(
-                        outcome, district, source, remote, db_path, scratch, latest[decl.dataset]
+                        outcome,
+                        district,
+                        source,
+                        remote,
+                        seen_before,
+                        scratch,
+                        latest[decl.dataset],
                     )
                     if outcome.status == "pending" and outcome.entry["file_sha256"] in tonight:
                         outcome.entry.update(
@@ -320,7 +327,7 @@ def _fetch_and_check(
     district: District,
     source,
     remote: RemoteFile,
-    db_path: Path,
+    seen_before: dict[tuple[str, str, str], set[str]],
     scratch: Path,
     latest: GoodFile | None,
 ) -> None:
@@ -337,7 +344,7 @@ def _fetch_and_check(
                 "not read tonight and yesterday's data stays; it is picked up on the next run",
             )
             return
-        _check_file(outcome, district, local, scan, db_path, scratch, latest)
+        _check_file(outcome, district, local, scan, seen_before, scratch, latest)
     except (TransferError, FileProblem) as problem:
         entry.update(status="rejected", rows_loaded=0, reason=str(problem))
     except Exception as err:  # a bug or a library surprise: this file only
@@ -356,18 +363,18 @@ def _check_file(
     district: District,
     local: Path,
     copied: FileScan,
-    db_path: Path,
+    seen_before: dict[tuple[str, str, str], set[str]],
     scratch: Path,
     latest: GoodFile | None,
 ) -> None:
     """Structural checks before anything loads: encoding, duplicate, age, header, lines.
-    `copied` has seen every byte of `local` on its way in."""
+    `copied` has seen every byte of `local` on its way in; `seen_before` is
+    warehouse.content_statuses of the district."""
     entry, decl = outcome.entry, outcome.decl
     encodings = tuple(filter(None, [transfer_setting(district, "encoding")])) or decl.encodings
     scan = copied.byte_scan(encodings)
     entry.update(file_sha256=scan.sha256, size_bytes=scan.size_bytes, encoding=scan.encoding)
-    with warehouse.connect(db_path) as con:
-        seen = warehouse.statuses_of_content(con, district.id, decl.dataset, decl.sis, scan.sha256)
+    seen = seen_before.get((decl.sis, decl.dataset, scan.sha256), set())
     if "loaded" in seen or "stale" in seen:
         entry.update(
             status="duplicate",

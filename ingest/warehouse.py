@@ -373,20 +373,21 @@ def latest_loaded(
     return GoodFile(row[0], row[1], row[2] or 0, row[3], row[4]) if row else None
 
 
-def statuses_of_content(
-    con: duckdb.DuckDBPyConnection, district_id: str, dataset: str, sis: str, sha256: str
-) -> set[str]:
-    """The statuses this exact content was recorded with before, for the district and dataset.
-    Files often stay on the server after they are read (Harmony keeps every term's folder),
-    so any earlier night counts, not only the latest."""
-    return {
-        status
-        for (status,) in con.execute(
-            f"""select distinct status from {META}.file_manifest
-                where district_id = ? and sis = ? and dataset = ? and file_sha256 = ?""",
-            [district_id, sis, dataset, sha256],
-        ).fetchall()
-    }
+def content_statuses(
+    con: duckdb.DuckDBPyConnection, district_id: str
+) -> dict[tuple[str, str, str], set[str]]:
+    """The statuses each content (sis, dataset, sha256) of the district was recorded with
+    before, read once per district night (the manifest only changes at its end). Files
+    often stay on the server after they are read (Harmony keeps every term's folder), so any
+    earlier night counts, not only the latest."""
+    statuses: dict[tuple[str, str, str], set[str]] = {}
+    for sis, dataset, sha256, status in con.execute(
+        f"""select distinct sis, dataset, file_sha256, status from {META}.file_manifest
+            where district_id = ? and file_sha256 is not null""",
+        [district_id],
+    ).fetchall():
+        statuses.setdefault((sis, dataset, sha256), set()).add(status)
+    return statuses
 
 
 def record_files(
