@@ -7,10 +7,11 @@ district's students), in a fresh work dir and warehouse:
 2. serve them as the demo does (one SFTP server per district on 127.0.0.1, the PowerSchool
    emulator for the API district) from this process;
 3. run the night (`ingest.night.run_night`: ingest, source freshness, dbt build, docs) in a
-   fresh child process, timing each step, then a later night on the same warehouse (the
-   build forced, as `pathways nightly --full`): the first night of a warehouse also parses
-   the whole project and runs dbt's unit tests, which later nights leave out while the
-   project is unchanged; the peak memory is the child's own high-water mark over both
+   fresh child process, timing each step, then two later nights on the same warehouse: one
+   with nothing new (the same files served again), one with the build forced (as
+   `pathways nightly --full`): the first night of a warehouse also parses the whole project
+   and runs dbt's unit tests, which later nights leave out while the project is unchanged;
+   the peak memory is the child's own high-water mark over all three
    (VmHWM: every thread, DuckDB and dbt included; not os.wait4's ru_maxrss, which Linux
    carries over from this forking process and its emulator's records);
 4. in another fresh process, DuckDB's own read of the same files: `create table as select *
@@ -59,7 +60,12 @@ class ScaleResult:
     docs_s: float
     night_s: float
     peak_mb: float
-    later_fixed_s: float = 0.0  # a later night's freshness + build + docs (_night_child)
+    # the later nights (_night_child): freshness + build + docs of a regular night, the whole
+    # of that night (--full) and of a night with nothing new
+    later_fixed_s: float = 0.0
+    full_night_s: float = 0.0
+    quiet_night_s: float = 0.0
+    later_steps: dict[str, dict[str, float]] = field(default_factory=dict)  # night -> step -> s
     raw_read_peak_mb: float = 0.0
     generate_s: float = 0.0
     failures: list[str] = field(default_factory=list)
@@ -70,6 +76,11 @@ class ScaleResult:
     def fixed_s(self) -> float:
         """What does not read the files: source freshness + dbt build + docs."""
         return self.freshness_s + self.build_s + self.docs_s
+
+    @property
+    def quiet_per_full(self) -> float | None:
+        """A night with nothing new over a regular full night (the issue: under 10%)."""
+        return self.quiet_night_s / self.full_night_s if self.full_night_s > 0 else None
 
     @property
     def night_per_raw(self) -> float | None:
@@ -103,6 +114,8 @@ COLUMNS = (
     ("later fixed s", 14),
     ("night s", 8),
     ("peak MB", 8),
+    ("quiet night s", 14),
+    ("quiet/full", 11),
     ("night/read", 11),
     ("night/prev", 11),
 )
@@ -110,7 +123,8 @@ COLUMNS = (
 
 def format_table(results: Sequence[ScaleResult]) -> str:
     """One line per scale (smallest first). `fixed s` = freshness + build + docs (`later fixed
-    s`: the same of a later night, _night_child); `night/read`
+    s`: the same of a later night, _night_child); `quiet night s`: a night with nothing new,
+    `quiet/full` its share of a later full night; `night/read`
     = night total / DuckDB's raw read of the same files; `night/prev` = night total / the
     previous scale's."""
     ordered = sorted(results, key=lambda r: r.scale)
@@ -130,6 +144,8 @@ def format_table(results: Sequence[ScaleResult]) -> str:
             f"{r.later_fixed_s:.1f}",
             f"{r.night_s:.1f}",
             f"{r.peak_mb:,.0f}",
+            f"{r.quiet_night_s:.1f}",
+            "-" if r.quiet_per_full is None else f"{r.quiet_per_full:.0%}",
             _ratio(r.night_per_raw),
             _ratio(grew),
         )
@@ -146,6 +162,13 @@ def format_details(results: Sequence[ScaleResult]) -> str:
             f"{r.scale}x: {generated}; DuckDB read peak "
             f"{r.raw_read_peak_mb:,.0f} MB; slowest dbt nodes: {models or '-'}"
         )
+        for night, what in (("quiet", "nothing new"), ("later", "build forced")):
+            steps = r.later_steps.get(night)
+            if steps:  # a quiet night's "build" is its bookkeeping models
+                lines.append(
+                    f"  later night, {what}: "
+                    + ", ".join(f"{step} {sec:.1f}s" for step, sec in steps.items())
+                )
         if r.district_s:
             lines.append(
                 "  ingest per district: "
@@ -305,6 +328,9 @@ def run_scale(
         night_s=timings["night"],
         peak_mb=timings["peak_mb"],
         later_fixed_s=sum(timings["later"][step] for step in ("freshness", "build", "docs")),
+        full_night_s=timings["later"]["night"],
+        quiet_night_s=timings["quiet"]["night"],
+        later_steps={night: timings[night] for night in ("quiet", "later")},
         raw_read_peak_mb=raw["peak_mb"],
         generate_s=generate_s,
         failures=timings.get("failures", []),
@@ -367,7 +393,8 @@ def settings_line() -> str:
 
 def _night_child(work: Path) -> int:
     """The night as `pathways demo` runs it (run_night on every district), each step timed;
-    then a later night (`--full`: the same project, nothing new, the build forced), whose
+    then a night with nothing new (the same files and records served again: the build is
+    skipped), and a later night with the build forced (`--full`: the same project), whose
     freshness + build + docs is what every regular night costs beyond its ingest (the
     first night of a warehouse also parses the whole project and runs dbt's unit tests)."""
     from ingest.paths import DEFAULT_REGISTRY
@@ -377,9 +404,11 @@ def _night_child(work: Path) -> int:
     owner_only()
     districts = load_registry(DEFAULT_REGISTRY)
     first, report, slowest = _timed_night(districts, force_build=False)
+    quiet, _, _ = _timed_night(districts, force_build=False)
     later, _, _ = _timed_night(districts, force_build=True)
     out = {
         **first,
+        "quiet": quiet,
         "later": later,
         "failures": report.failures(),
         "slowest": slowest[:10],

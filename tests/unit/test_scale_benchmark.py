@@ -38,12 +38,21 @@ def test_fixed_cost_and_night_over_raw_read():
     assert _result(1, 60.0, raw_read_s=0.0).night_per_raw is None
 
 
+def test_a_quiet_night_is_a_share_of_a_later_full_night():
+    assert _result(1, 60.0, quiet_night_s=6.0, full_night_s=40.0).quiet_per_full == 0.15
+    assert _result(1, 60.0).quiet_per_full is None  # no later night measured
+    table = format_table([_result(1, 60.0, quiet_night_s=6.0, full_night_s=40.0)])
+    assert "15%" in table.splitlines()[2].split()
+
+
 def test_table_has_one_line_per_scale_smallest_first_with_its_ratios():
     table = format_table([_result(10, 100.0, raw_read_s=5.0), _result(1, 50.0, raw_read_s=1.0)])
     header, rule, first, second = table.splitlines()
     for column in ("students", "raw MB", "ingest s", "DuckDB read s", "freshness s", "build s"):
         assert column in header
     for column in ("docs s", "fixed s", "night s", "peak MB", "night/read", "night/prev"):
+        assert column in header
+    for column in ("later fixed s", "quiet night s", "quiet/full"):
         assert column in header
     assert set(rule) == {"-"}
     assert first.split()[:2] == ["1x", "3,500"]
