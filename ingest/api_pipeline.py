@@ -257,7 +257,8 @@ def _load(district: District, db_path: Path, results: list[QueryResult]) -> str 
     if not resources:
         return None
     try:
-        info = pipeline.run(resources, loader_file_format="parquet")
+        with warehouse.WRITER:  # dlt opens the warehouse itself
+            info = pipeline.run(resources, loader_file_format="parquet")
     except Exception as err:
         with suppress(Exception):
             pipeline.drop_pending_packages()

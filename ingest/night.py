@@ -1,6 +1,7 @@
 """The nightly job: ingest every active district, then source freshness, dbt build, a
-report per district and dbt docs. DuckDB has one writer, so the steps run in sequence, and
-one run at a time holds the work folder (ingest.runs).
+report per district and dbt docs. DuckDB has one writer, so the steps run in sequence
+(districts are fetched side by side, their warehouse work taking turns), and one run at a
+time holds the work folder (ingest.runs).
 
 A night that grows with the data: when no district sent anything new (no file `loaded` or
 `held`: every file a duplicate, missing, stale, unstable or rejected, every API answer
@@ -9,15 +10,17 @@ the night skips `dbt build` and `dbt docs`: the marts and the test results stay 
 build's, and it says so. It still judges source freshness and rebuilds the models that show
 its own bookkeeping (selector `night_bookkeeping`: load_summary, district_runs and their
 tests), so the run log, the arrival before the cutoff and `pathways validate` stay true.
-`force_build` (`pathways nightly --full`) runs the whole night.
+`force_build` (`pathways nightly --full`) builds and generates the docs anyway.
 
 One district's failure never stops the others or the build: it is recorded in the run log
 and the report, and the night ends non-zero naming every district and file held back."""
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,7 +32,7 @@ from ingest.declarations import load_declarations
 from ingest.paths import dbt_project_dir, duckdb_path
 from ingest.pipeline import DistrictNight, ingest_district
 from ingest.privacy import describe_error
-from ingest.registry import District
+from ingest.registry import API_TRANSFER, District
 from ingest.runs import Run, exclusive_run, write_run_log
 from ingest.transfer import TransferError
 from ingest.transform import (
@@ -54,6 +57,8 @@ MARTS = (
 )
 # A file with one of these statuses put new rows in raw tonight: the build runs.
 NEW_DATA = ("loaded", "held")
+INGEST_WORKERS_ENV = "PATHWAYS_INGEST_WORKERS"
+DEFAULT_INGEST_WORKERS = 3
 # Statuses of a kept build that broke rather than judged the data: the next night retries.
 BROKEN = ("error", "runtime error")
 
@@ -110,7 +115,8 @@ def ingest_districts(
     all_districts: Sequence[District] | None = None,
     run: Run | None = None,
 ) -> None:
-    """Every district in turn, each in isolation; one run-log row per district."""
+    """Every active district, each in isolation, up to ingest_workers() at once; one
+    run-log row per district, in the registry's order."""
     run = run or Run("ingest")
     report.run_id = run.run_id
     declarations = load_declarations()
@@ -119,29 +125,43 @@ def ingest_districts(
         warehouse.write_registry(con, all_districts or districts)
         # a malformed worksheet is reported and keeps its last good copy; the night goes on
         report.worksheet_errors.update(worksheets.write_worksheets(con, all_districts or districts))
-    for district in districts:
-        if district.status == "paused":
-            continue
-        started = datetime.now(UTC)
+    active = [d for d in districts if d.status != "paused"]
+
+    def ingest_one(district: District) -> tuple[DistrictNight | None, str | None, dict]:
+        times = {"started_at": datetime.now(UTC)}
         try:
             night = ingest_district(
                 district, db_path=db_path, declarations=declarations, run_id=run.run_id
             )
         except TransferError as err:  # its server is down or refuses us: the others go on
-            row = _failed(report, run, district.id, str(err))
+            return None, str(err), times | {"ended_at": datetime.now(UTC)}
         except Exception as err:  # a crash in one district never stops the night
-            row = _failed(
-                report,
-                run,
-                district.id,
+            why = (
                 f"the ingest stopped ({describe_error(err)}); nothing of this district was "
-                "loaded tonight and yesterday's data stays; report this to the Pathways team",
+                "loaded tonight and yesterday's data stays; report this to the Pathways team"
             )
-        else:
-            report.nights.append(night)
-            row = _district_row(run, night)
-        row["started_at"] = started
-        write_run_log([row], db_path)
+            return None, why, times | {"ended_at": datetime.now(UTC)}
+        return night, None, times | {"ended_at": datetime.now(UTC)}
+
+    # Side by side: a district's wait on its server (SFTP, a PowerSchool API's pages) overlaps
+    # with another's; their warehouse work takes turns (warehouse.WRITER). API districts,
+    # page by page over the network, start first.
+    slow_first = sorted(active, key=lambda d: d.transfer_method != API_TRANSFER)
+    with ThreadPoolExecutor(max_workers=ingest_workers(), thread_name_prefix="ingest") as pool:
+        futures = {d.id: pool.submit(ingest_one, d) for d in slow_first}
+        for district in active:  # reported in the registry's order
+            night, why, times = futures[district.id].result()
+            if night is None:
+                row = _failed(report, run, district.id, why or "")
+            else:
+                report.nights.append(night)
+                row = _district_row(run, night)
+            write_run_log([row | times], db_path)
+
+
+def ingest_workers() -> int:
+    """Districts fetched at once (PATHWAYS_INGEST_WORKERS, default 3)."""
+    return max(1, int(os.environ.get(INGEST_WORKERS_ENV) or DEFAULT_INGEST_WORKERS))
 
 
 def _failed(report: NightReport, run: Run, district_id: str, why: str) -> dict:

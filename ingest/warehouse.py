@@ -4,8 +4,10 @@ tables created up front (so dbt always finds every declared source), and houseke
 from __future__ import annotations
 
 import os
+import threading
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -218,9 +220,19 @@ def duckdb_settings(*, preserve_insertion_order: bool = False) -> dict[str, str 
     }
 
 
-def connect(path: Path) -> duckdb.DuckDBPyConnection:
+# One user of the warehouse at a time in this process: districts are fetched side by side
+# (ingest.night.ingest_districts) and take turns here. A second open of the file with another
+# configuration (dlt's load) is refused while one is open, and two transactions writing the
+# same raw table could conflict. Re-entrant: a holder may open it again.
+WRITER = threading.RLock()
+
+
+@contextmanager
+def connect(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The warehouse, with the night's settings, held under WRITER until the block ends."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    return duckdb.connect(str(path), config=duckdb_settings())
+    with WRITER, duckdb.connect(str(path), config=duckdb_settings()) as con:
+        yield con
 
 
 class RawTable(Protocol):
