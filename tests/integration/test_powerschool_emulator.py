@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import io
+import json
 import random
 import time
 import zipfile
@@ -483,3 +484,22 @@ def test_zip_bytes_roundtrip_unchanged(plugin_zip):
         pass
     assert plugin_zip.read_bytes() == before
     assert zipfile.ZipFile(io.BytesIO(before)).testzip() is None
+
+
+def test_a_page_without_arguments_is_its_records_encoded_once(emu):
+    """serve() encodes each record once and a page without arguments joins them: the same
+    bytes as encoding the whole answer, the same records as shaping them page by page (an
+    empty result, an exact multiple of the page size and a single record included)."""
+    for name, query in emu.queries.items():
+        rows = emu._records[name]
+        for page in (1, 2, 3):
+            start = (page - 1) * PAGE
+            expected: dict = {"name": name}
+            shaped = [
+                emu._shape(query, row, start + n)
+                for n, row in enumerate(rows[start : start + PAGE], start=1)
+            ]
+            if shaped:
+                expected["record"] = shaped
+            answer = emu.page(query, b"{}", page, PAGE)
+            assert answer == json.dumps(expected, ensure_ascii=False).encode("utf-8")
