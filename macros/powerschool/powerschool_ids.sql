@@ -60,19 +60,28 @@ student_numbers as (
     student rules read it, with PowerSchool's label), `student_number` and
     `accepted_student_id` from `student_numbers`, and `school_year` (the SQL given). The
     model's final select maps student_id to student_number.
+    Each number is a subquery on the row's district and STUDENTS.ID (`max` of the one
+    `student_numbers` row, NULL without one), not a left join: the same values, but DuckDB
+    then hashes the students, never the file's rows. With the left join it misjudged the
+    staging rows as the smaller side and hashed them, every column included: measured at
+    100x the demo (1.1 million PowerSchool grades), 5.8 s with 0.3 GB spilled to disk
+    instead of 4.9 s in memory.
 #}
 {% macro powerschool_with_student_numbers(relation, school_year) -%}
     select
         {{ relation }}.*,
         {{ relation }}.powerschool_student_id as student_id,
-        student_numbers.student_number,
-        student_numbers.accepted_student_id,
+        {%- for column in ['student_number', 'accepted_student_id'] %}
+        (
+            select max(student_numbers.{{ column }})
+            from student_numbers
+            where
+                student_numbers.district_id = {{ relation }}.district_id
+                and student_numbers.powerschool_student_id = {{ relation }}.powerschool_student_id
+        ) as {{ column }},
+        {%- endfor %}
         {{ school_year }} as school_year
     from {{ relation }}
-    left join student_numbers
-        on
-            {{ relation }}.district_id = student_numbers.district_id
-            and {{ relation }}.powerschool_student_id = student_numbers.powerschool_student_id
 {%- endmacro %}
 
 
