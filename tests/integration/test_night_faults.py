@@ -252,6 +252,11 @@ def night(tmp_path_factory):
                     "select step, district_id, status, message from pathways_meta.run_log "
                     "where run_id = (select max(run_id) from pathways_meta.run_log)"
                 ).fetchall()
+                out["ingest_times"] = con.execute(
+                    "select district_id, started_at, ended_at from pathways_meta.run_log "
+                    "where step = 'ingest' "
+                    "and run_id = (select max(run_id) from pathways_meta.run_log)"
+                ).fetchall()
         finally:
             os.umask(previous_umask)
         yield out
@@ -363,6 +368,22 @@ def test_the_run_log_says_which_districts_did_not_load_and_why(night):
     for district_id in set(FAULTS) - {"fault_no_folder", "fault_dirty_rows"}:
         assert by_district[district_id][0] == "incomplete", district_id
     assert [s for step, _, s, _ in night["run_log"] if step == "dbt"] == ["ok"]
+
+
+def test_districts_are_ingested_side_by_side_each_with_its_own_times(night):
+    """PATHWAYS_INGEST_WORKERS (default 3): a district starts before another has ended, and
+    each run-log row holds that district's own start and end, failed districts included."""
+    times = night["ingest_times"]
+    districts = {d.id for d in load_registry(night["registry"]) if d.status != "paused"}
+    assert {d for d, _, _ in times} == districts
+    assert all(started <= ended for _, started, ended in times)
+    overlapping = [
+        (a, b)
+        for a, a_start, a_end in times
+        for b, b_start, b_end in times
+        if a < b and a_start < b_end and b_start < a_end
+    ]
+    assert overlapping, times
 
 
 def test_parse_rejects_one_row_per_line_with_the_column(night):
