@@ -40,7 +40,7 @@ from ingest import pipeline
 from ingest.cli import main
 from ingest.paths import DBT_PROJECT_DIR
 from ingest.registry import load_registry
-from ingest.simulation.generators import generate_district
+from ingest.simulation.generators import generate_district, write_settled_night
 
 NIGHT1, NIGHT2, EARLIER = date(2026, 11, 27), date(2026, 11, 28), date(2026, 11, 20)
 STUDENTS = 30
@@ -89,13 +89,7 @@ def _registry(tmp: Path) -> Path:
 
 
 def _write(district, folder: Path, night: date, students: int = STUDENTS):
-    for old in folder.glob("*"):
-        old.unlink()
-    generated = generate_district(district, folder, night=night, students=students)
-    old_enough = time.time() - 3600  # written an hour ago: settled
-    for path in generated.paths:
-        os.utime(path, (old_enough, old_enough))
-    return generated
+    return write_settled_night(district, folder, night=night, students=students)
 
 
 def _file(folder: Path, dataset: str) -> Path:

@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
-import time
 from contextlib import redirect_stdout
 from datetime import date
 from pathlib import Path
@@ -26,7 +24,7 @@ from ingest.cli import main
 from ingest.night import format_report, run_night
 from ingest.paths import dbt_project_dir
 from ingest.registry import load_registry
-from ingest.simulation.generators import generate_district
+from ingest.simulation.generators import write_settled_night
 from ingest.transform import build_results_path
 
 NIGHT1, NIGHT3 = date(2026, 11, 27), date(2026, 11, 28)
@@ -53,13 +51,8 @@ def _registry(tmp: Path) -> Path:
     return path
 
 
-def _write(district, folder: Path, night: date, students: int = STUDENTS) -> None:
-    for old in folder.glob("*"):
-        old.unlink()
-    generated = generate_district(district, folder, night=night, students=students)
-    settled = time.time() - 3600  # written an hour ago: stable
-    for path in generated.paths:
-        os.utime(path, (settled, settled))
+def _write(district, folder: Path, night: date, students: int = STUDENTS):
+    return write_settled_night(district, folder, night=night, students=students)
 
 
 def _marts(db: Path) -> dict[str, int]:

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import codecs
 import importlib
+import os
 import random
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -99,3 +101,17 @@ def generate_district(
     expected = dict(built.expected_marts, dim_school=len(district.schools))
     staff = [r for dataset, _, ds_rows in built.files if dataset == "staff" for r in ds_rows]
     return GeneratedDistrict(district.id, out_dir, files, rows, expected, paths, staff)
+
+
+def write_settled_night(
+    district: District, folder: Path, *, night: date, students: int | None = None
+) -> GeneratedDistrict:
+    """Replace the folder's files with one night of the district, back-dated an hour: the
+    ingest's stable-file guard then reads them at once, as files that settled long ago."""
+    for old in folder.glob("*"):
+        old.unlink()
+    generated = generate_district(district, folder, night=night, students=students)
+    settled = time.time() - 3600
+    for path in generated.paths:
+        os.utime(path, (settled, settled))
+    return generated
