@@ -39,10 +39,15 @@ def test_fixed_cost_and_night_over_raw_read():
 
 
 def test_a_quiet_night_is_a_share_of_a_later_full_night():
-    assert _result(1, 60.0, quiet_night_s=6.0, full_night_s=40.0).quiet_per_full == 0.15
+    later = {"quiet": {"night": 6.0}, "later": {"freshness": 2.0, "build": 20.0, "docs": 1.0,
+                                                 "night": 40.0}}  # fmt: skip
+    r = _result(1, 60.0, later_steps=later)
+    assert r.quiet_per_full == 0.15
+    assert r.later_fixed_s == 23.0
     assert _result(1, 60.0).quiet_per_full is None  # no later night measured
-    table = format_table([_result(1, 60.0, quiet_night_s=6.0, full_night_s=40.0)])
+    table = format_table([r])
     assert "15%" in table.splitlines()[2].split()
+    assert "23.0" in table.splitlines()[2].split()
 
 
 def test_table_has_one_line_per_scale_smallest_first_with_its_ratios():
