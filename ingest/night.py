@@ -130,20 +130,19 @@ def ingest_districts(
     active = [d for d in districts if d.status != "paused"]
 
     def ingest_one(district: District) -> tuple[DistrictNight | None, str | None, dict]:
-        times = {"started_at": datetime.now(UTC)}
+        started, night, why = datetime.now(UTC), None, None
         try:
             night = ingest_district(
                 district, db_path=db_path, declarations=declarations, run_id=run.run_id
             )
         except TransferError as err:  # its server is down or refuses us: the others go on
-            return None, str(err), times | {"ended_at": datetime.now(UTC)}
+            why = str(err)
         except Exception as err:  # a crash in one district never stops the night
             why = (
                 f"the ingest stopped ({describe_error(err)}); nothing of this district was "
                 "loaded tonight and yesterday's data stays; report this to the Pathways team"
             )
-            return None, why, times | {"ended_at": datetime.now(UTC)}
-        return night, None, times | {"ended_at": datetime.now(UTC)}
+        return night, why, {"started_at": started, "ended_at": datetime.now(UTC)}
 
     # Side by side: a district's wait on its server (SFTP, a PowerSchool API's pages) overlaps
     # with another's; their warehouse work takes turns (warehouse.WRITER). API districts,
