@@ -14,6 +14,13 @@ anything loads:
 A district whose server cannot be reached, or which refuses the credentials, fails as a
 whole (TransferError, like an SFTP server that is down); the night goes on with the others.
 
+The night's good datasets are inserted by DuckDB straight from their Arrow records
+(QueryResult.arrow_table -> warehouse.insert_rows, the lineage columns added there, one load
+id of dlt's format for the night: warehouse.new_load_id), in ONE transaction with the manifest
+and the purge, under warehouse.connect: a failed insert rejects every dataset of the night
+(yesterday's data stays), and a night killed half-way commits nothing. No dlt pipeline, no
+load package, no second copy of the rows on disk.
+
 The manifest's "file" of a dataset: file_name = the query and page range
 (`com.pathways.sis.students pages 1-3`), file_sha256 = sha256 of the received records in a
 canonical JSON form (helpers.QueryResult), data_lines = `/count`, rows_loaded = records.
@@ -21,18 +28,15 @@ canonical JSON form (helpers.QueryResult), data_lines = `/count`, rows_loaded = 
 
 from __future__ import annotations
 
-from contextlib import suppress
 from datetime import UTC, datetime
 from pathlib import Path
 
-import dlt
-from dlt.destinations.impl.duckdb.configuration import DuckDbCredentials
+import duckdb
 
 from ingest import warehouse
 from ingest.guards import Guards, guards_for
-from ingest.paths import work_dir
 from ingest.pipeline import DistrictNight, FileOutcome
-from ingest.powerschool import client_settings, count_mismatch, result_resource
+from ingest.powerschool import client_settings, count_mismatch
 from ingest.powerschool.helpers import (
     PowerSchoolAuthError,
     PowerSchoolClient,
@@ -45,7 +49,6 @@ from ingest.registry import District
 from ingest.transfer import TransferError, transfer_setting
 from ingest.warehouse import GoodFile
 
-SCHEMA = "raw_powerschool"
 STAYS = "nothing of it was loaded and yesterday's data stays"
 IF_IT_REPEATS = "if it repeats, ask the district's PowerSchool administrator to check"
 
@@ -108,14 +111,18 @@ def ingest_api_district(
         client.close()
 
     to_load = [o for o in night.files if o.status == "pending"]
-    failure = None
-    if to_load:
-        try:
-            night.load_id = _load(district, db_path, [results[o.decl.dataset] for o in to_load])
-        except _LoadFailed as err:
-            failure = str(err)
     with warehouse.connect(db_path) as con:
+        # the rows, the manifest and the purge commit together: a failure anywhere, or a
+        # killed night, leaves yesterday's data as it was and nothing half-loaded
         con.execute("begin")
+        failure = None
+        if to_load:
+            try:
+                night.load_id = _load(con, district, [results[o.decl.dataset] for o in to_load])
+            except Exception as err:  # the warehouse refused the rows: none of tonight's
+                con.execute("rollback")
+                con.execute("begin")
+                failure = describe_error(err)
         for outcome in to_load:
             if failure:
                 outcome.entry.update(
@@ -224,50 +231,30 @@ def _judge_content(outcome: FileOutcome, result: QueryResult, latest: GoodFile |
         )
 
 
-def district_pipeline(district: District, db_path: Path, schema: str) -> dlt.Pipeline:
-    """The district's dlt pipeline into `schema` of the warehouse, with no package left
-    pending from a killed night."""
-    # .dlt/config.toml makes Arrow rows carry _dlt_load_id and deletes completed packages
-    # (plaintext student data) from dlt's working folder.
-    pipeline = dlt.pipeline(
-        pipeline_name=f"pathways__{district.id}"
-        + ("" if schema == f"raw_{district.sis}" else f"__{schema}"),
-        # raw rows carry their line number: DuckDB may insert them in any order, which
-        # parallelises the load (measured ~20% faster); memory limit, spill folder and
-        # threads as every writing connection of the night (warehouse.duckdb_settings)
-        destination=dlt.destinations.duckdb(
-            DuckDbCredentials(str(db_path), global_config=warehouse.duckdb_settings())
-        ),
-        dataset_name=schema,
-        pipelines_dir=str(work_dir() / "dlt"),
-    )
-    if pipeline.has_pending_data:
-        # a killed night's package: no manifest entry would account for its rows, which
-        # purge_old_loads would delete again; drop it (it is plaintext student data)
-        pipeline.drop_pending_packages()
-    return pipeline
-
-
-def _load(district: District, db_path: Path, results: list[QueryResult]) -> str | None:
-    """One dlt load of the district's good datasets (Arrow -> parquet -> DuckDB). Returns
-    the load id, None when nothing reached the warehouse (empty results only)."""
-    pipeline = district_pipeline(district, db_path, SCHEMA)
-    loaded_at = datetime.now(UTC)
-    resources = [result_resource(r, district.id, loaded_at) for r in results if r.rows]
-    if not resources:
+def _load(
+    con: duckdb.DuckDBPyConnection, district: District, results: list[QueryResult]
+) -> str | None:
+    """Insert the district's good datasets (their records as Arrow, straight into
+    `raw_powerschool.<dataset>` by DuckDB) in the caller's transaction, under one load id.
+    Returns it, or None when no result had a record (nothing reached the warehouse)."""
+    results = [r for r in results if r.rows]
+    if not results:
         return None
-    try:
-        with warehouse.WRITER:  # dlt opens the warehouse itself
-            info = pipeline.run(resources, loader_file_format="parquet")
-    except Exception as err:
-        with suppress(Exception):
-            pipeline.drop_pending_packages()
-        raise _LoadFailed(describe_error(err)) from None
-    return info.loads_ids[-1] if info.loads_ids else None
-
-
-class _LoadFailed(RuntimeError):
-    pass
+    load_id = warehouse.new_load_id()
+    loaded_at = datetime.now(UTC)
+    for result in results:
+        warehouse.insert_rows(
+            con,
+            result.query,
+            result.arrow_table(),
+            row_number="_row_number",
+            district_id=district.id,
+            source_file=result.label,
+            sha256=result.sha256,
+            loaded_at=loaded_at,
+            load_id=load_id,
+        )
+    return load_id
 
 
 def _judge_rows(

@@ -4,15 +4,18 @@
 `_powerschool__sources.yml` (`queries.load_queries()`): no per-query code. Each resource
 reads `/count`, then every page (helpers.PowerSchoolClient), checks that the records
 received are as many as `/count` said, and yields Arrow tables of text columns (the
-declared aliases) with the lineage columns, for dlt's parquet path.
+declared aliases) with the lineage columns, for dlt's parquet path (the source on its own,
+in any dlt pipeline).
 
 Settings (`.dlt/config.toml`, section `[sources.powerschool]`, or the environment as
 `SOURCES__POWERSCHOOL__<NAME>`): request_timeout, max_attempts, backoff_factor,
 max_retry_delay, dataset_seconds, page_size. The client secret is a secret
 (`.dlt/secrets.toml` or the environment), never a registry value.
 
-The nightly ingest (ingest/api_pipeline.py) uses the same client and resources, but fetches
-each dataset before loading it, so a dataset that fails is left out of the night alone.
+The nightly ingest (ingest/api_pipeline.py) uses the same client but not dlt's pipeline: it
+fetches each dataset whole, judges it, then inserts the records (QueryResult.arrow_table)
+straight into the raw table with DuckDB, in one transaction with the manifest, so a dataset
+that fails is left out of the night alone and a killed night leaves nothing half-loaded.
 """
 
 # The dlt source lives in `source.py` and is imported on first use: importing dlt takes
@@ -24,7 +27,6 @@ _SOURCE_NAMES = (
     "count_mismatch",
     "powerschool",
     "query_resource",
-    "result_resource",
 )
 
 

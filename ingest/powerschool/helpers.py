@@ -200,27 +200,41 @@ class QueryResult:
         self.pages += 1
         self.rows += len(records)
 
+    def arrow_table(self) -> pa.Table:
+        """Every record as one Arrow table (the pages' tables, not copied): the raw columns
+        in declared order, then `_row_number`, the record's position in the result
+        (1-based). The nightly ingest inserts it as is (warehouse.insert_rows adds the other
+        lineage columns)."""
+        whole = pa.concat_tables(self.tables) if self.tables else _empty(self.query)
+        numbers = pa.array(range(1, whole.num_rows + 1), pa.int64())
+        return whole.append_column("_row_number", numbers)
+
     def arrow_tables(self, lineage: dict[str, Any]) -> Iterator[pa.Table]:
-        """The rows in DuckDB row groups with the lineage columns; `_row_number` is the
-        record's position in the result (1-based). `lineage` holds `_district_id` and
-        `_loaded_at`; `_source_file` and `_file_sha256` are the result's own."""
+        """arrow_table() in DuckDB row groups with every lineage column but the load id, for
+        the dlt source (source.py). `lineage` holds `_district_id` and `_loaded_at`;
+        `_source_file` and `_file_sha256` are the result's own."""
         if not self.rows:
             return
-        whole = pa.concat_tables(self.tables)
+        whole = self.arrow_table()
         loaded_at = pa.scalar(lineage["_loaded_at"], pa.timestamp("us", tz="UTC"))
+        constants = {
+            "_district_id": lineage["_district_id"],
+            "_source_file": self.label,
+            "_file_sha256": self.sha256,
+        }
         for start in range(0, self.rows, ROW_GROUP):
             part = whole.slice(start, ROW_GROUP)
+            numbers = part.column("_row_number")
+            part = part.drop_columns(["_row_number"])
             n = part.num_rows
-            constants = {
-                "_district_id": lineage["_district_id"],
-                "_source_file": self.label,
-                "_file_sha256": self.sha256,
-            }
             for name, value in constants.items():
                 part = part.append_column(name, pa.repeat(pa.scalar(value, pa.string()), n))
-            numbers = pa.array(range(start + 1, start + n + 1), pa.int64())
             part = part.append_column("_row_number", numbers)
             yield part.append_column("_loaded_at", pa.repeat(loaded_at, n))
+
+
+def _empty(query: PowerQuery) -> pa.Table:
+    return pa.table({c: pa.array([], pa.string()) for c in query.raw_columns})
 
 
 def _text(value: Any) -> str | None:

@@ -45,19 +45,6 @@ def count_mismatch(result: QueryResult) -> str | None:
     )
 
 
-def result_resource(
-    result: QueryResult, district_id: str, loaded_at: datetime | None = None
-) -> DltResource:
-    """A resource over an already fetched result (the nightly ingest judges before it loads)."""
-    lineage = {"_district_id": district_id, "_loaded_at": loaded_at or datetime.now(UTC)}
-    return dlt.resource(
-        result.arrow_tables(lineage),
-        name=result.query.dataset,
-        table_name=result.query.dataset,
-        write_disposition="append",
-    )
-
-
 def query_resource(
     client: PowerSchoolClient,
     query: PowerQuery,
@@ -126,5 +113,4 @@ __all__ = [
     "count_mismatch",
     "powerschool",
     "query_resource",
-    "result_resource",
 ]
