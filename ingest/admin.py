@@ -111,8 +111,10 @@ def purge_district(db_path: Path, district_id: str) -> dict[str, int]:
     _rewrite(db_path)
     for folder in (
         *scratch_root().glob(f"{district_id}-*"),
+        # dlt working folders of earlier versions (the API path and the platform's files
+        # loaded through a dlt pipeline per district): plaintext packages may remain
         work_dir() / "dlt" / f"pathways__{district_id}",
-        *(work_dir() / "dlt").glob(f"pathways__{district_id}__raw_*"),  # platform files' loads
+        *(work_dir() / "dlt").glob(f"pathways__{district_id}__raw_*"),
     ):
         shutil.rmtree(folder, ignore_errors=True)
     # its validation page (`pathways validate`, default folder) lists its student IDs

@@ -2,10 +2,11 @@
 
 A run (nightly, ingest, build, release, purge) holds an exclusive lock on the work folder
 for its whole length, starts by removing what a killed run left behind (scratch copies of
-district files, dlt packages never loaded), and writes `pathways_meta.run_log`: one row per
-district per run, one per run for dbt, and one for a run refused because another held the
-lock. When the warehouse itself is locked, the row waits in a pending file (no student
-data in it) and the next run moves it into the warehouse.
+district files, DuckDB's spill files, dlt folders of earlier versions), and writes
+`pathways_meta.run_log`: one row per district per run, one per run for dbt, and one for a
+run refused because another held the lock. When the warehouse itself is locked, the row
+waits in a pending file (no student data in it) and the next run moves it into the
+warehouse.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -119,21 +120,18 @@ def _flush_pending(db_path: Path) -> None:
 
 
 def remove_leftovers() -> None:
-    """What a killed run left: scratch copies of district files, DuckDB's spill files and
-    dlt load packages that were never loaded (all plaintext student data). Called with the
-    lock held."""
+    """What a killed run left: scratch copies of district files, DuckDB's spill files, and
+    the per-district dlt working folders of earlier versions (`<work dir>/dlt/pathways__*`,
+    where the API path's dlt pipeline kept its load packages: plaintext student data that no
+    version reads any more; the ingest now inserts in one transaction and leaves no package).
+    Called with the lock held."""
     shutil.rmtree(scratch_root(), ignore_errors=True)
     warehouse.remove_spill_files()
     pipelines = work_dir() / "dlt"
     if pipelines.is_dir():
-        import dlt  # slow to import; only when there is something to look at
-
-        for folder in pipelines.iterdir():
-            if folder.is_dir():
-                with suppress(Exception):  # a folder dlt cannot attach holds no package
-                    pipeline = dlt.attach(pipeline_name=folder.name, pipelines_dir=str(pipelines))
-                    if pipeline.has_pending_data:
-                        pipeline.drop_pending_packages()
+        for folder in pipelines.glob("pathways__*"):
+            if folder.is_dir() and not folder.is_symlink():
+                shutil.rmtree(folder, ignore_errors=True)
 
 
 def _holder(lock_file: Path) -> str:

@@ -98,6 +98,20 @@ def test_leftovers_of_a_killed_run_are_removed_at_the_next_start(work):
         assert not leftover.exists()
 
 
+def test_dlt_folders_of_earlier_versions_are_removed_and_the_lakes_kept(work):
+    # the API path loaded through a dlt pipeline per district until it inserted directly:
+    # a package a killed night left there is plaintext student data no version reads
+    package = work / "dlt" / "pathways__bluebonnet_isd" / "load" / "new" / "1" / "grades.parquet"
+    package.parent.mkdir(parents=True)
+    package.write_bytes(b"PAR1")
+    lake = work / "dlt" / "lake" / "raw_powerschool" / "pathways_lake" / "state.json"
+    lake.parent.mkdir(parents=True)
+    lake.write_text("{}")
+    with exclusive_run("nightly"):
+        assert not (work / "dlt" / "pathways__bluebonnet_isd").exists()
+        assert lake.exists()
+
+
 def test_files_a_run_creates_are_owner_only_whatever_the_umask(work):
     previous = os.umask(0o022)
     try:
