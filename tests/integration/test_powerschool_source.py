@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import json
 import os
+import signal
+import subprocess
+import sys
 import time
 from contextlib import contextmanager
 from dataclasses import replace
@@ -22,8 +25,10 @@ import duckdb
 import pytest
 
 from ingest import warehouse
+from ingest.declarations import LINEAGE_COLUMNS
 from ingest.demo import serve_districts, write_night
 from ingest.night import NightReport, ingest_districts
+from ingest.paths import REPO_ROOT
 from ingest.pipeline import ingest_district
 from ingest.powerschool import powerschool
 from ingest.powerschool.plugin import write_plugin_zip
@@ -41,6 +46,9 @@ PREFIX = f"DISTRICTS__{DISTRICT_ID.upper()}__TRANSFER__"
 SECRET = "test-secret-not-for-logs"
 PAGE = 10  # the emulator's maximum page size in these tests
 QUERIES = load_queries()
+# as the file path has them (and the dlt load had them): _district_id, _source_file,
+# _file_sha256, _row_number, _loaded_at, _dlt_load_id
+LINEAGE_TYPES = ["VARCHAR"] * 3 + ["BIGINT", "TIMESTAMP WITH TIME ZONE", "VARCHAR"]
 STUDENTS, STAFF, GRADES = (QUERIES[d] for d in ("students", "staff", "grades"))
 FAST = {
     "REQUEST_TIMEOUT": "0.5",
@@ -168,14 +176,27 @@ def test_good_night_lands_every_dataset_with_lineage_then_a_duplicate(
             assert lineage == [
                 (DISTRICT_ID, entry["file_name"], entry["file_sha256"], first.load_id, 1, n, n)
             ]
+            # every row numbered once, 1..n, and a load id of dlt's format (freshness reads it)
+            numbers, seconds = con.execute(
+                "select count(distinct _row_number), min(cast(_dlt_load_id as double)) "
+                f"from raw_powerschool.{dataset}"
+            ).fetchone()
+            assert numbers == n and seconds > 1.7e9
             types = dict(
                 con.execute(
                     "select column_name, data_type from information_schema.columns "
-                    "where table_schema = 'raw_powerschool' and table_name = ?",
+                    "where table_schema = 'raw_powerschool' and table_name = ? "
+                    "order by ordinal_position",
                     [dataset],
                 ).fetchall()
             )
+            assert list(types) == [*query.raw_columns, *LINEAGE_COLUMNS]
             assert {types[c] for c in query.raw_columns} == {"VARCHAR"}
+            assert [types[c] for c in LINEAGE_COLUMNS] == LINEAGE_TYPES
+        # the rows are inserted by DuckDB: no dlt bookkeeping tables
+        assert not con.execute(
+            "select * from information_schema.tables where starts_with(table_name, '_dlt')"
+        ).fetchall()
         manifest = con.execute(
             "select dataset, status, file_name from pathways_meta.file_manifest "
             "where district_id = ? and received_at = (select max(received_at) "
@@ -361,6 +382,117 @@ def test_count_mismatch_and_persistent_503_reject_only_their_dataset(
         assert entries[dataset]["load_id"] is None
         assert raw_rows(db, dataset, second.load_id) == []
     assert raw_rows(db, "students") == students_before
+
+
+def manifest(db: Path) -> list[tuple]:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute(
+            "select dataset, file_sha256, status, load_id from pathways_meta.file_manifest "
+            "order by all"
+        ).fetchall()
+
+
+def all_raw_rows(db: Path) -> dict[str, list[tuple]]:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return {
+            d: sorted(con.execute(f"select * from raw_powerschool.{d}").fetchall()) for d in QUERIES
+        }
+
+
+def test_a_failed_insert_rejects_the_night_and_keeps_yesterdays_rows(
+    district, records, plugin, db, monkeypatch
+):
+    """The rows and the manifest are one transaction: an insert that fails after some
+    datasets' rows went in leaves none of tonight's rows and no `loaded` entry."""
+    with serve(plugin, records, monkeypatch):
+        first = ingest(district, db)
+    assert first.status == "ok"
+    yesterday = {d: latest_good(db, d) for d in QUERIES}
+    before = all_raw_rows(db)
+
+    real, calls = warehouse.insert_rows, []
+
+    def failing(con, table, rows, **lineage):
+        calls.append(table.dataset)
+        real(con, table, rows, **lineage)  # rows in, then the load fails
+        if len(calls) == 3:
+            raise duckdb.IOException("disk full")
+
+    monkeypatch.setattr(warehouse, "insert_rows", failing)
+    changed = _changed(records)
+    with serve(plugin, changed, monkeypatch):
+        second = ingest(district, db)
+    assert len(calls) == 3
+    entries = by_dataset(second)
+    assert {e["status"] for e in entries.values()} == {"rejected"}
+    assert second.load_id is None and second.status != "ok"
+    for dataset, entry in entries.items():
+        reason = entry["reason"]
+        assert reason.startswith(f"district {DISTRICT_ID}, dataset {dataset}: the load into ")
+        assert "the warehouse failed (IOException" in reason and "yesterday's data stays" in reason
+        assert "disk full" not in reason  # the error's text is never quoted
+        assert (entry["load_id"], entry["rows_loaded"]) == (None, 0)
+        assert latest_good(db, dataset) == yesterday[dataset]
+    served = {v for rows in changed.values() for r in rows for v in r.values() if v}
+    assert not {v for e in entries.values() for v in served if len(v) > 3 and v in e["reason"]}
+    assert all_raw_rows(db) == before
+    with duckdb.connect(str(db), read_only=True) as con:
+        recorded = con.execute(
+            "select status, count(*) from pathways_meta.file_manifest "
+            "where load_id is null group by all"
+        ).fetchall()
+    assert recorded == [("rejected", len(QUERIES))]
+
+    monkeypatch.setattr(warehouse, "insert_rows", real)
+    with serve(plugin, changed, monkeypatch):
+        third = ingest(district, db)  # read again on the next run
+    assert {f.status for f in third.files} == {"loaded"}
+    assert raw_rows(db, "students", third.load_id) == expected_rows(changed, "students")
+
+
+KILLED = """
+import os, signal, sys
+from pathlib import Path
+
+from ingest import warehouse
+from ingest.api_pipeline import ingest_api_district
+from ingest.registry import load_registry
+
+
+
+def killed(*args, **kwargs):  # the rows are in, the manifest is being written: killed
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+warehouse.record_files = killed
+district = next(d for d in load_registry() if d.id == sys.argv[2])
+ingest_api_district(district, db_path=Path(sys.argv[1]), keep_loads=7)
+"""
+
+
+def test_a_night_killed_during_its_load_leaves_nothing_half_loaded(
+    district, records, plugin, db, monkeypatch, tmp_path
+):
+    with serve(plugin, records, monkeypatch):
+        ingest(district, db)
+    before, entries_before = all_raw_rows(db), manifest(db)
+    changed = _changed(records)
+    with serve(plugin, changed, monkeypatch):
+        env = os.environ | {"PYTHONPATH": str(REPO_ROOT), "PATHWAYS_WORK_DIR": str(tmp_path)}
+        killed = subprocess.run(
+            [sys.executable, "-c", KILLED, str(db), DISTRICT_ID],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert killed.returncode == -signal.SIGKILL, killed.stderr[-3000:]
+        assert all_raw_rows(db) == before  # no row of the killed night
+        assert manifest(db) == entries_before  # and no entry
+        night = ingest(district, db)  # the next night loads it whole
+    assert {f.status for f in night.files} == {"loaded"}
+    for dataset in QUERIES:
+        assert raw_rows(db, dataset, night.load_id) == expected_rows(changed, dataset)
 
 
 def test_a_row_count_drop_is_held(district, records, plugin, db, monkeypatch):
