@@ -5,9 +5,10 @@ Two settings matter for student data and lineage (DESIGN §4): Arrow rows get
 packages (plaintext copies of the files) stay in dlt's working folder unless
 `load.delete_completed_jobs`. The code sets neither in os.environ: a load run from another
 folder, with no DLT_PROJECT_DIR and no dlt variables in the environment, must still find
-them (importing `ingest` points dlt at the repo's .dlt/). Files load without dlt (they carry
-a load id of dlt's format all the same); the PowerSchool API loads through dlt, so the
-night below has both.
+them (importing `ingest` points dlt at the repo's .dlt/). The night loads without dlt
+(files and the PowerSchool API alike: DuckDB inserts the rows, with a load id of dlt's
+format all the same); the PowerSchool dlt source on its own (`powerschool(...)` in a dlt
+pipeline, as anyone may run it) still loads through dlt, so the script below runs both.
 """
 
 from __future__ import annotations
@@ -54,7 +55,19 @@ with PowerSchoolEmulator(plugin, records, api.transfer["client_id"], "secret") a
     prefix = "DISTRICTS__PRAIRIE_CREEK_SCHOOLS__TRANSFER__"
     os.environ[prefix + "BASE_URL"], os.environ[prefix + "CLIENT_SECRET"] = emu.base_url, "secret"
     night = ingest_district(api, db_path=root / "pathways.duckdb")
-statuses |= {f"raw_powerschool.{f.decl.dataset}": f.status for f in night.files}
+    statuses |= {f"raw_powerschool.{f.decl.dataset}": f.status for f in night.files}
+
+    import dlt
+    from ingest.powerschool import powerschool
+
+    pipeline = dlt.pipeline(
+        pipeline_name="powerschool_alone",
+        destination=dlt.destinations.duckdb(str(root / "alone.duckdb")),
+        dataset_name="raw_powerschool",
+        pipelines_dir=os.environ["PATHWAYS_WORK_DIR"] + "/dlt",
+    )
+    source = powerschool(emu.base_url, api.transfer["client_id"], "secret", district_id=api.id)
+    pipeline.run(source.with_resources("staff", "gpa"), loader_file_format="parquet")
 print(json.dumps(statuses))
 """
 
@@ -90,21 +103,25 @@ def test_a_load_from_another_folder_uses_the_repo_settings(tmp_path):
     assert statuses and set(statuses.values()) == {"loaded"}, statuses
 
     assert {s.split(".")[0] for s in statuses} == {"raw_skyward_sms", "raw_powerschool"}
-    with duckdb.connect(str(tmp_path / "pathways.duckdb"), read_only=True) as con:
-        tables = [
-            f"{s}.{t}"
-            for (s, t) in con.execute(
-                "select table_schema, table_name from information_schema.tables "
-                "where table_schema in ('raw_skyward_sms', 'raw_powerschool') "
-                "and not starts_with(table_name, '_dlt')"
-            ).fetchall()
-        ]
-        assert set(statuses) <= set(tables)
-        for table in tables:
-            rows, with_load_id = con.execute(
-                f"select count(*), count(_dlt_load_id) from {table}"
-            ).fetchone()
-            assert rows > 0 and with_load_id == rows, f"{table}: {with_load_id}/{rows}"
+    for db, loaded in (
+        ("pathways.duckdb", set(statuses)),  # the night, without dlt
+        ("alone.duckdb", {"raw_powerschool.staff", "raw_powerschool.gpa"}),  # through dlt
+    ):
+        with duckdb.connect(str(tmp_path / db), read_only=True) as con:
+            tables = [
+                f"{s}.{t}"
+                for (s, t) in con.execute(
+                    "select table_schema, table_name from information_schema.tables "
+                    "where table_schema in ('raw_skyward_sms', 'raw_powerschool') "
+                    "and not starts_with(table_name, '_dlt')"
+                ).fetchall()
+            ]
+            assert loaded <= set(tables), db
+            for table in tables:
+                rows, with_load_id = con.execute(
+                    f"select count(*), count(_dlt_load_id) from {table}"
+                ).fetchone()
+                assert rows > 0 and with_load_id == rows, f"{db} {table}: {with_load_id}/{rows}"
 
     pipelines = work / "dlt"
     assert pipelines.is_dir()
