@@ -1,5 +1,6 @@
 """Pathways SIS integration: nightly ingest of district SIS exports into DuckDB (files through
-DuckDB's own CSV parser, the PowerSchool API through dlt)."""
+DuckDB's own CSV parser, the PowerSchool API through dlt's REST client, both inserted from
+Arrow by DuckDB)."""
 
 import os
 

@@ -15,7 +15,8 @@ process, so it does not share the client's interpreter):
 bare loop: the same HTTP client (requests) fetches the same pages (token, /count, every page
            until the empty one) and discards them after decoding the JSON
 ingest   : the real nightly path (ingest/api_pipeline.py): the dlt REST client and
-           paginator, records -> Arrow (+ lineage) -> dlt parquet -> DuckDB, manifest
+           paginator, records -> Arrow (+ row numbers) -> insert into the raw table with the
+           other lineage columns, manifest, purge; one transaction
 Each runs in a fresh process (peak memory is per step) against a fresh DuckDB file; the API
 steps are timed inside their process (after imports).
 """

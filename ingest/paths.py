@@ -26,7 +26,7 @@ def work_dir() -> Path:
 
 
 def duckdb_path() -> Path:
-    """The one DuckDB file shared by dlt and dbt (profiles.yml reads the same variable)."""
+    """The one DuckDB file shared by the ingest and dbt (profiles.yml reads the same variable)."""
     default = work_dir() / "pathways.duckdb"
     return Path(os.environ.get("PATHWAYS_DUCKDB_PATH", default)).resolve()
 

@@ -162,7 +162,7 @@ REJECT_COLUMNS = (
 
 
 # DuckDB's resources, chosen by measurement (README, "Scale"): the same for the ingest's
-# connections, dlt's load and dbt (profiles/profiles.yml reads the same variables, which
+# connections and dbt (profiles/profiles.yml reads the same variables, which
 # ingest.transform.run_dbt fills in). Each is overridable in the environment.
 MEMORY_LIMIT_ENV = "PATHWAYS_DUCKDB_MEMORY_LIMIT"
 THREADS_ENV = "PATHWAYS_DUCKDB_THREADS"
@@ -222,8 +222,8 @@ def duckdb_settings(*, preserve_insertion_order: bool = False) -> dict[str, str 
 
 # One user of the warehouse at a time in this process: districts are fetched side by side
 # (ingest.night.ingest_districts) and take turns here. A second open of the file with another
-# configuration (dlt's load) is refused while one is open, and two transactions writing the
-# same raw table could conflict. Re-entrant: a holder may open it again.
+# configuration is refused while one is open, and two transactions writing the same raw table
+# could conflict. Re-entrant: a holder may open it again.
 WRITER = threading.RLock()
 
 
@@ -272,8 +272,8 @@ def prepare(con: duckdb.DuckDBPyConnection, declarations: Iterable[RawTable]) ->
 
 
 def new_load_id() -> str:
-    """A load id in dlt's format (a unix timestamp as text, as dlt's own loads and the API
-    path have): models read `to_timestamp(cast(_dlt_load_id as double))` for freshness."""
+    """A load id in dlt's format (a unix timestamp as text, as dlt writes it; the lake export
+    keeps it): models read `to_timestamp(cast(_dlt_load_id as double))` for freshness."""
     return str(time.time())
 
 

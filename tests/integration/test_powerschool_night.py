@@ -1,5 +1,5 @@
 """PowerSchool end to end: the synthetic Indiana district served by the PowerSchool emulator
-on 127.0.0.1 (it reads the plugin zip the project generates), pulled through the dlt source
+on 127.0.0.1 (it reads the plugin zip the project generates), pulled through dlt's REST client
 into the real DuckDB file, built by dbt with every other selected SIS, then asserted on the
 marts: every served record arrives, nothing is rejected, and PowerSchool's quirks (STUDENTS.ID
 vs STUDENT_NUMBER, YEARID/TERMID, negative grade levels, SCHOOLID 999999, GPA as text, staff
