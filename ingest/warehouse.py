@@ -259,9 +259,24 @@ def raw_tables(
 
 def prepare(con: duckdb.DuckDBPyConnection, declarations: Iterable[RawTable]) -> None:
     """Create the bookkeeping tables and every declared raw table (all text + lineage):
-    pass raw_tables()."""
+    pass raw_tables(). A column declared after its table was created is added to it (text,
+    NULL in the rows loaded before), as dlt's schema evolution did for the API path."""
     con.execute(META_DDL)
+    existing: dict[tuple[str, str], set[str]] = {}
+    for schema, table, column in con.execute(
+        "select schema_name, table_name, column_name from duckdb_columns() "
+        "where database_name = current_database() and starts_with(schema_name, 'raw_')"
+    ).fetchall():
+        existing.setdefault((schema, table), set()).add(column)
     for decl in declarations:
+        have = existing.get((decl.schema, decl.dataset))
+        if have is not None:
+            for column in decl.raw_columns:
+                if column not in have:
+                    con.execute(
+                        f'alter table {decl.schema}.{decl.dataset} add column "{column}" varchar'
+                    )
+            continue
         columns = ", ".join(f'"{c}" varchar' for c in decl.raw_columns)
         con.execute(f"create schema if not exists {decl.schema}")
         con.execute(
