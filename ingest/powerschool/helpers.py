@@ -319,6 +319,16 @@ def _decode_with_orjson(response: Response, *args: Any, **kwargs: Any) -> Respon
     return response
 
 
+def _raise_for_status(response: Response, *args: Any, **kwargs: Any) -> None:
+    response.raise_for_status()
+
+
+# The hooks of every page request. dlt's paginate replaces the session's response hooks with
+# its own raise-for-status when a request brings none (requests lets a request's hooks win
+# over its session's), so the decoding is passed with each page request, next to the check.
+PAGE_HOOKS = {"response": [_raise_for_status, _decode_with_orjson]}
+
+
 def _lower_keys(mapping: dict) -> dict:
     return {str(k).lower(): v for k, v in mapping.items()}
 
@@ -469,6 +479,7 @@ class PowerSchoolClient:
                     json={},
                     params={settings.PAGE_SIZE_PARAM: page_size},
                     paginator=paginator,
+                    hooks=PAGE_HOOKS,
                 ):
                     if not data:
                         return

@@ -298,6 +298,25 @@ def test_exact_multiple_of_the_page_size_an_empty_result_and_one_record(
     assert raw_rows(db, "grades") == []
 
 
+def test_pages_are_decoded_by_orjson(district, records, plugin, db, monkeypatch):
+    """Every page goes through the orjson hook: requests' own decoding (Response.json) is only
+    the fallback for what orjson refuses, and a well-formed night has none of that."""
+    import requests
+
+    decoded_by_requests: list[str] = []
+    requests_json = requests.Response.json
+
+    def counting_json(response, **options):
+        decoded_by_requests.append(response.url)
+        return requests_json(response, **options)
+
+    monkeypatch.setattr(requests.Response, "json", counting_json)
+    with serve(plugin, records, monkeypatch):
+        night = ingest(district, db, only("students"))
+    assert by_dataset(night)["students"]["rows_loaded"] == len(records[STUDENTS.name])
+    assert decoded_by_requests == []
+
+
 # --- faults that end in a complete load ----------------------------------------------------
 
 
