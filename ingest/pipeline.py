@@ -151,6 +151,7 @@ def ingest_district(
                 for d in decls
             }
             seen_before = warehouse.content_statuses(con, district.id)
+            listed_before = warehouse.listed_contents(con, district.id)
 
         def entry(decl: FileDeclaration, remote: RemoteFile | None = None, **values) -> dict:
             if remote is not None:
@@ -193,15 +194,16 @@ def ingest_district(
                         )
                         continue
                     outcome = FileOutcome(entry(decl, remote), decl)
-                    _fetch_and_check(
-                        outcome,
-                        district,
-                        source,
-                        remote,
-                        seen_before,
-                        scratch,
-                        latest[decl.dataset],
-                    )
+                    if not _unchanged(outcome, remote, listed_before, seen_before):
+                        _fetch_and_check(
+                            outcome,
+                            district,
+                            source,
+                            remote,
+                            seen_before,
+                            scratch,
+                            latest[decl.dataset],
+                        )
                     if outcome.status == "pending" and outcome.entry["file_sha256"] in tonight:
                         outcome.entry.update(
                             status="duplicate",
@@ -320,6 +322,38 @@ def _unsettled(source, files: list[RemoteFile], seconds: float) -> dict[str, str
         if (now.size_bytes, now.modified_at) != (remote.size_bytes, remote.modified_at):
             changed[remote.name] = f"its size or modification time changed within {seconds:g} s"
     return changed
+
+
+def _unchanged(
+    outcome: FileOutcome,
+    remote: RemoteFile,
+    listed_before: dict[tuple, tuple[str, str | None, datetime]],
+    seen_before: dict[tuple[str, str, str], set[str]],
+) -> bool:
+    """A file listed as it was on an earlier night (same path, size and modification time)
+    whose content was loaded, or reported stale, then: a duplicate, not downloaded again. A
+    night in which a district's export did not run costs a listing, not a download. A file
+    rewritten since, even with the same content, has another modification time: it is
+    downloaded and judged by its content, as every new file is."""
+    decl = outcome.decl
+    listed = (decl.sis, decl.dataset, remote.remote_path, remote.size_bytes, remote.modified_at)
+    if listed not in listed_before:
+        return False
+    sha256, encoding, received_at = listed_before[listed]
+    seen = seen_before.get((decl.sis, decl.dataset, sha256), set())
+    if "loaded" not in seen and "stale" not in seen:
+        return False
+    outcome.entry.update(
+        status="duplicate",
+        rows_loaded=0,
+        file_sha256=sha256,
+        encoding=encoding,
+        reason=f"unchanged since it was received on {received_at:%Y-%m-%d} (same path, size "
+        "and modification time), not downloaded again: the same content as a file already "
+        + ("loaded" if "loaded" in seen else "reported stale")
+        + "; nothing loaded",
+    )
+    return True
 
 
 def _fetch_and_check(

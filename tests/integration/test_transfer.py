@@ -114,6 +114,52 @@ def test_same_content_twice_in_one_night_loads_once(tmp_path, district):
     assert rows == generated[district.id].rows["students"]
 
 
+def test_an_unchanged_listing_is_not_downloaded_again(tmp_path, district, monkeypatch):
+    """Files that stay on the server (the district's export did not run) cost a listing on the
+    next night, not a download; a file with another modification time is downloaded and
+    judged by its content, whether that changed or not."""
+    generated = write_night([district], tmp_path / "sftp", date(2026, 11, 27), students=20)
+    folder = generated[district.id].folder
+    db = tmp_path / "w.duckdb"
+    downloaded: list[str] = []
+    download = SftpSource.download
+
+    def counted(self, remote, dest, scan=None):
+        downloaded.append(remote.name)
+        return download(self, remote, dest, scan)
+
+    monkeypatch.setattr(SftpSource, "download", counted)
+
+    def night() -> dict[str, tuple[str, str]]:
+        downloaded.clear()
+        files = ingest_district(district, db_path=db).files
+        return {f.entry["dataset"]: (f.status, f.entry.get("reason") or "") for f in files}
+
+    with serve_districts([district], tmp_path / "sftp", tmp_path / "servers"):
+        first = night()
+        assert {status for status, _ in first.values()} == {"loaded"}
+        assert len(downloaded) == len(first)
+
+        again = night()
+        assert downloaded == []
+        assert {status for status, _ in again.values()} == {"duplicate"}
+        assert all(why.startswith("unchanged since it was received") for _, why in again.values())
+
+        (students,) = folder.glob("students_*.csv")
+        (gpa,) = folder.glob("gpa_*.csv")
+        sent = students.stat().st_mtime
+        os.utime(students, (sent + 60, sent + 60))  # the same bytes, written again
+        text = gpa.read_bytes()
+        gpa.write_bytes(text.replace(b"4.0", b"3.9", 1))  # one value changed, same size
+        assert gpa.stat().st_size == len(text)
+        os.utime(gpa, (sent + 60, sent + 60))
+        touched = night()
+    assert sorted(downloaded) == sorted([students.name, gpa.name])
+    assert touched["students"] == ("duplicate", "same content as a file already loaded; nothing loaded")
+    assert touched["gpa"][0] == "loaded"
+    assert touched["grades"][0] == "duplicate" and touched["grades"][1].startswith("unchanged")
+
+
 # --- symlinks, restat and refusals over SFTP, on both server kinds ---------------------------
 
 KINDS = (
