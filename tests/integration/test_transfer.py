@@ -155,7 +155,10 @@ def test_an_unchanged_listing_is_not_downloaded_again(tmp_path, district, monkey
         os.utime(gpa, (sent + 60, sent + 60))
         touched = night()
     assert sorted(downloaded) == sorted([students.name, gpa.name])
-    assert touched["students"] == ("duplicate", "same content as a file already loaded; nothing loaded")
+    assert touched["students"] == (
+        "duplicate",
+        "same content as a file already loaded; nothing loaded",
+    )
     assert touched["gpa"][0] == "loaded"
     assert touched["grades"][0] == "duplicate" and touched["grades"][1].startswith("unchanged")
 
