@@ -423,25 +423,20 @@ def listed_contents(
     con: duckdb.DuckDBPyConnection, district_id: str
 ) -> dict[tuple[str, str, str, int, datetime], tuple[str, str | None, datetime]]:
     """What each file the district listed before held, by how it was listed: (sis, dataset,
-    remote path, size, modification time) -> (sha256, encoding, when it was last received).
-    A listing seen with two contents (a writer that keeps the modification time) is left
-    out: it is downloaded again."""
-    contents: dict[tuple, tuple[str, str | None, datetime]] = {}
-    ambiguous: set[tuple] = set()
-    for sis, dataset, path, size, modified, sha256, encoding, received in con.execute(
-        f"""select sis, dataset, remote_path, size_bytes, file_modified_at, file_sha256,
-                   any_value(encoding), max(received_at)
-            from {META}.file_manifest
-            where district_id = ? and file_sha256 is not null and remote_path is not null
-              and size_bytes is not null and file_modified_at is not null
-            group by all""",
-        [district_id],
-    ).fetchall():
-        key = (sis, dataset, path, size, modified)
-        if key in contents:
-            ambiguous.add(key)
-        contents[key] = (sha256, encoding, received)
-    return {k: v for k, v in contents.items() if k not in ambiguous}
+    remote path, size, modification time) -> (sha256, encoding, when it was received), the
+    latest receipt's when a listing was seen with more than one content."""
+    return {
+        (sis, dataset, path, size, modified): (sha256, encoding, received)
+        for sis, dataset, path, size, modified, sha256, encoding, received in con.execute(
+            f"""select sis, dataset, remote_path, size_bytes, file_modified_at, file_sha256,
+                       encoding, received_at
+                from {META}.file_manifest
+                where district_id = ? and file_sha256 is not null
+                  and remote_path is not null and file_modified_at is not null
+                order by received_at""",
+            [district_id],
+        ).fetchall()
+    }
 
 
 def record_files(
