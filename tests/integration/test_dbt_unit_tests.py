@@ -32,3 +32,23 @@ def test_every_dbt_unit_test_passes(empty_warehouse):
         f"{r.name}: {r.status} {r.message.strip()[:300]}" for r in units if r.status != "pass"
     ]
     assert run.success and not failed, "\n".join(failed)
+
+
+def test_unique_combination_finds_every_repeated_combination(empty_warehouse):
+    """The generic test groups by one hash of the columns first (macros/generic_tests): it
+    must still name exactly the repeated combinations, a NULL part included, and nothing
+    that repeats only in some of the columns."""
+    row = "(?, 'sis', 'grades', 'f.csv', ?, ?, null)"
+    repeated = [("d1", "aaa", 2)] * 2 + [("d1", None, 5)] * 3  # a NULL part in the second
+    once_each = [("d1", "aaa", 3), ("d1", "bbb", 2), ("d2", "aaa", 2), ("d1", None, 6)]
+    table = "intermediate.int_row_checks__unioned"
+    with warehouse.connect(empty_warehouse) as con:
+        con.executemany(f"insert into {table} values {row}", repeated + once_each)
+    try:
+        selector = "int_row_checks__unioned,test_name:unique_combination_of_columns"
+        run = run_dbt("test", "--select", selector, db_path=empty_warehouse, quiet=True)
+    finally:
+        with warehouse.connect(empty_warehouse) as con:
+            con.execute(f"delete from {table}")
+    [result] = [r for r in run.results if r.resource_type == "test"]
+    assert (result.status, result.failures) == ("fail", 2), result.message
