@@ -37,13 +37,26 @@ def test_every_dbt_unit_test_passes(empty_warehouse):
 def test_unique_combination_finds_every_repeated_combination(empty_warehouse):
     """The generic test groups by one hash of the columns first (macros/generic_tests): it
     must still name exactly the repeated combinations, a NULL part included, and nothing
-    that repeats only in some of the columns."""
-    row = "(?, 'sis', 'grades', 'f.csv', ?, ?, null)"
+    that repeats only in some of the columns. The rows go into a per-SIS table that
+    int_row_checks__unioned reads through two views, built here without `--empty` (which
+    bakes an empty filter into a view)."""
     repeated = [("d1", "aaa", 2)] * 2 + [("d1", None, 5)] * 3  # a NULL part in the second
     once_each = [("d1", "aaa", 3), ("d1", "bbb", 2), ("d2", "aaa", 2), ("d1", None, 6)]
-    table = "intermediate.int_row_checks__unioned"
+    table = "intermediate.int_skyward_sms__grades"
+    insert = (
+        f"insert into {table} (district_id, sis, _dataset, _source_file, _file_sha256, "
+        "_row_number) values (?, 'skyward_sms', 'grades', 'f.csv', ?, ?)"
+    )
+    views = run_dbt(
+        "run",
+        "--select",
+        "int_grades__unioned int_row_checks__unioned",
+        db_path=empty_warehouse,
+        quiet=True,
+    )
+    assert views.success, views.errors
     with warehouse.connect(empty_warehouse) as con:
-        con.executemany(f"insert into {table} values {row}", repeated + once_each)
+        con.executemany(insert, repeated + once_each)
     try:
         selector = "int_row_checks__unioned,test_name:unique_combination_of_columns"
         run = run_dbt("test", "--select", selector, db_path=empty_warehouse, quiet=True)

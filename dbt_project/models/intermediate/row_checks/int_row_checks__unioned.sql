@@ -1,6 +1,10 @@
 -- One row per raw row staged from the latest good files, every entity and SIS: where it
 -- came from and whether it passed its row-level rules. Feeds rejected_rows and load_summary.
 -- A new entity adds its *__unioned model to the list (Users data: int_pathways__users).
+-- A view, like the entity unions it reads: its four readers scan the per-SIS tables'
+-- lineage columns directly (0.9 s at 100x the demo), where a table first copied 9.8
+-- million rows (1.8 s) and its readers then took 1.4 s.
+{{ config(materialized='view') }}
 {%- set unioned_entities = [
     ref('int_students__unioned'),
     ref('int_courses__unioned'),
