@@ -14,15 +14,12 @@ anything loads:
 A district whose server cannot be reached, or which refuses the credentials, fails as a
 whole (TransferError, like an SFTP server that is down); the night goes on with the others.
 
-The pages are read in a child process (_fetch_apart: decoding them would hold the night
-process's Python lock, which the other districts' SFTP downloads need for every packet); each
-dataset's records come back as an Arrow file in the district's owner-only scratch folder,
-removed after the load. The night's good datasets are inserted by DuckDB straight from those
-Arrow records (QueryResult.arrow_table, memory-mapped -> warehouse.insert_rows, the lineage
-columns added there, one load id of dlt's format for the night: warehouse.new_load_id), in
-ONE transaction with the manifest and the purge, under warehouse.connect: a failed insert
-rejects every dataset of the night (yesterday's data stays), and a night killed half-way
-commits nothing. No dlt pipeline, no load package.
+The night's good datasets are inserted by DuckDB straight from their Arrow records
+(QueryResult.arrow_table -> warehouse.insert_rows, the lineage columns added there, one load
+id of dlt's format for the night: warehouse.new_load_id), in ONE transaction with the manifest
+and the purge, under warehouse.connect: a failed insert rejects every dataset of the night
+(yesterday's data stays), and a night killed half-way commits nothing. No dlt pipeline, no
+load package, no second copy of the rows on disk.
 
 The manifest's "file" of a dataset: file_name = the query and page range
 (`com.pathways.sis.students pages 1-3`), file_sha256 = sha256 of the received records in a
@@ -31,10 +28,6 @@ canonical JSON form (helpers.QueryResult), data_lines = `/count`, rows_loaded = 
 
 from __future__ import annotations
 
-import multiprocessing
-import shutil
-import tempfile
-from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -53,7 +46,6 @@ from ingest.powerschool.helpers import (
 from ingest.powerschool.queries import PowerQuery, load_queries
 from ingest.privacy import describe_error
 from ingest.registry import District
-from ingest.runs import peak_rss_mb, scratch_root
 from ingest.transfer import TransferError, transfer_setting
 from ingest.warehouse import GoodFile
 
@@ -102,75 +94,22 @@ def ingest_api_district(
             q.dataset: warehouse.latest_loaded(con, district.id, q.dataset, q.sis)
             for q in queries.values()
         }
-    scratch_root().mkdir(parents=True, exist_ok=True)
-    scratch = Path(tempfile.mkdtemp(prefix=f"{district.id}-", dir=scratch_root()))
-    try:
-        results: dict[str, QueryResult] = {}
-        fetched, night.fetch_peak_mb = _fetch_apart(district, queries, received_at, run_id, scratch)
-        for outcome, result in fetched:
-            if result is not None and outcome.status == "pending":
-                _judge_content(outcome, result, latest[outcome.decl.dataset])
-                results[outcome.decl.dataset] = result
-            night.files.append(outcome)
-        _load_and_record(db_path, district, night, queries, results, latest, guards, keep_loads)
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)  # student data must not linger
-    return night
-
-
-def _fetch_apart(
-    district: District,
-    queries: dict[str, PowerQuery],
-    received_at: datetime,
-    run_id: str | None,
-    scratch: Path,
-) -> tuple[list[tuple[FileOutcome, QueryResult | None]], float]:
-    """_fetch_all in a process of its own: decoding the pages holds Python's lock, and in the
-    night's process it slowed the file districts' SFTP downloads, which pass every packet
-    through it, about fourfold (README, "the 100x ingest"). The records come back as Arrow
-    files in `scratch`, with the child's peak memory (MB); an error in the child is raised
-    here as it was raised there."""
-    spawn = multiprocessing.get_context("spawn")  # no fork of a process running threads
-    with ProcessPoolExecutor(max_workers=1, mp_context=spawn) as child:
-        fetching = child.submit(_fetch_all, district, queries, received_at, run_id, scratch)
-        return fetching.result()
-
-
-def _fetch_all(
-    district: District,
-    queries: dict[str, PowerQuery],
-    received_at: datetime,
-    run_id: str | None,
-    scratch: Path,
-) -> tuple[list[tuple[FileOutcome, QueryResult | None]], float]:
-    """Every dataset of the district, each result's records spilled to `scratch`."""
     client = open_client(district)
     try:
         try:
             client.connect()
         except PowerSchoolError as err:
             raise TransferError(_district_failure(district, client, err)) from None
-        fetched = []
+        results: dict[str, QueryResult] = {}
         for query in queries.values():
             outcome, result = _fetch(district, client, query, received_at, run_id)
-            if result is not None:
-                result.spill(scratch / f"{query.dataset}.arrow")
-            fetched.append((outcome, result))
-        return fetched, peak_rss_mb()
+            if result is not None and outcome.status == "pending":
+                _judge_content(outcome, result, latest[query.dataset])
+                results[query.dataset] = result
+            night.files.append(outcome)
     finally:
         client.close()
 
-
-def _load_and_record(
-    db_path: Path,
-    district: District,
-    night: DistrictNight,
-    queries: dict[str, PowerQuery],
-    results: dict[str, QueryResult],
-    latest: dict[str, GoodFile | None],
-    guards: Guards,
-    keep_loads: int,
-) -> None:
     to_load = [o for o in night.files if o.status == "pending"]
     with warehouse.connect(db_path) as con:
         # the rows, the manifest and the purge commit together: a failure anywhere, or a
@@ -199,6 +138,7 @@ def _load_and_record(
         for query in queries.values():
             warehouse.purge_old_loads(con, query, district.id, keep_loads)
         con.execute("commit")
+    return night
 
 
 def _district_failure(district: District, client: PowerSchoolClient, err: Exception) -> str:

@@ -14,10 +14,9 @@ The PowerSchool API, on one big stored-grades PowerQuery served by the emulator 
 process, so it does not share the client's interpreter):
 bare loop: the same HTTP client (requests) fetches the same pages (token, /count, every page
            until the empty one) and discards them after decoding the JSON
-ingest   : the real nightly path (ingest/api_pipeline.py): a child process started for the
-           pages (its start and imports inside the timer), the dlt REST client and
-           paginator, records -> Arrow (+ row numbers) -> an Arrow file -> insert into the
-           raw table with the other lineage columns, manifest, purge; one transaction
+ingest   : the real nightly path (ingest/api_pipeline.py): the dlt REST client and
+           paginator, records -> Arrow (+ row numbers) -> insert into the raw table with the
+           other lineage columns, manifest, purge; one transaction
 Each runs in a fresh process (peak memory is per step) against a fresh DuckDB file; the API
 steps are timed inside their process (after imports).
 """
@@ -163,9 +162,7 @@ def _api_ingest(base_url: str, db_path: str, work: str, queue) -> None:
     elapsed = time.perf_counter() - start
     (grades,) = night.files
     assert grades.status == "loaded", grades.entry["reason"]
-    # the pages are read in a child process of the ingest (api_pipeline._fetch_apart): its
-    # peak is added, as if both peaked at once (an upper bound)
-    queue.put((elapsed, grades.entry["rows_loaded"], _peak_mb() + night.fetch_peak_mb))
+    queue.put((elapsed, grades.entry["rows_loaded"], _peak_mb()))
 
 
 def _peak_mb() -> float:

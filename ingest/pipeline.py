@@ -97,7 +97,6 @@ class DistrictNight:
     files: list[FileOutcome] = field(default_factory=list)
     load_id: str | None = None
     notes: list[str] = field(default_factory=list)  # what was seen but not a file outcome
-    fetch_peak_mb: float = 0.0  # of the process that read the district's pages (API), if any
 
     @property
     def held_back(self) -> list[FileOutcome]:

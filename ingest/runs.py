@@ -200,14 +200,3 @@ def exclusive_run(command: str, *, wait: float = 0, db_path: Path | None = None)
             signal.signal(signal.SIGTERM, previous_handler)
         fcntl.flock(fd, fcntl.LOCK_UN)
         os.close(fd)
-
-
-def peak_rss_mb() -> float:
-    """This process's peak resident memory, all threads (VmHWM of /proc/self/status: the
-    memory of this program only, not of the process it was forked from)."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    import resource  # not Linux: the rusage figure
-
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

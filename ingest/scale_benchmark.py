@@ -277,6 +277,17 @@ def _run_child(args: list[str], env: dict[str, str], log: Path) -> tuple[int, fl
     return proc.returncode, usage.ru_maxrss / 1024
 
 
+def peak_rss_mb() -> float:
+    """This process's peak resident memory, all threads (VmHWM of /proc/self/status: the
+    memory of this program only, not of the process it was forked from)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    import resource  # not Linux: the rusage figure
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def run_scale(
     scale: int, root: Path, night: date, keep: bool = False, files_root: Path | None = None
 ) -> ScaleResult:
@@ -397,19 +408,12 @@ def _night_child(work: Path) -> int:
     from ingest.paths import DEFAULT_REGISTRY
     from ingest.privacy import owner_only
     from ingest.registry import load_registry
-    from ingest.runs import peak_rss_mb
 
     owner_only()
     districts = load_registry(DEFAULT_REGISTRY)
     first, report, slowest = _timed_night(districts, force_build=False)
-    quiet, quiet_report, _ = _timed_night(districts, force_build=False)
-    later, later_report, _ = _timed_night(districts, force_build=True)
-    # the PowerSchool pages are read in a child process of the night (api_pipeline): its
-    # peak is added, as if both peaked at once (an upper bound)
-    fetch_peak = max(
-        (n.fetch_peak_mb for r in (report, quiet_report, later_report) for n in r.nights),
-        default=0.0,
-    )
+    quiet, _, _ = _timed_night(districts, force_build=False)
+    later, _, _ = _timed_night(districts, force_build=True)
     out = {
         **first,
         "quiet": quiet,
@@ -417,7 +421,7 @@ def _night_child(work: Path) -> int:
         "failures": report.failures(),
         "slowest": slowest[:10],
         "districts": _district_seconds(report.run_id),
-        "peak_mb": peak_rss_mb() + fetch_peak,
+        "peak_mb": peak_rss_mb(),
     }
     (work / RESULT_FILE).write_text(json.dumps(out))
     return 0
@@ -495,7 +499,6 @@ def _raw_read_child(work: Path) -> int:
     from ingest.paths import DEFAULT_REGISTRY
     from ingest.readers import read_csv_sql, scan_bytes, to_utf8
     from ingest.registry import load_registry
-    from ingest.runs import peak_rss_mb
 
     registry = {d.id: d for d in load_registry(DEFAULT_REGISTRY)}
     files = json.loads((work / "files.json").read_text())

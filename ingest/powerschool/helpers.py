@@ -28,7 +28,6 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from operator import itemgetter
-from pathlib import Path
 from typing import Any
 
 import orjson
@@ -174,21 +173,7 @@ class QueryResult:
     rows: int = 0
     size_bytes: int = 0  # of the canonical JSON the sha256 is taken over
     tables: list[pa.Table] = field(default_factory=list)
-    spilled_to: Path | None = None  # the records, once written to an Arrow file (spill)
     _hash: Any = field(default_factory=hashlib.sha256, repr=False)
-
-    def __getstate__(self) -> dict:
-        """Pickled (from the process that fetched it) with its sha256 finished."""
-        return {**self.__dict__, "_hash": _Digest(self.sha256)}
-
-    def spill(self, path: Path) -> None:
-        """Move the records to an Arrow IPC file at `path` (arrow_table memory-maps it): a
-        result handed to another process then carries its counts and hash, not its rows."""
-        with pa.OSFile(str(path), "wb") as sink:
-            whole = pa.concat_tables(self.tables) if self.tables else _empty(self.query)
-            with pa.ipc.new_file(sink, whole.schema) as writer:
-                writer.write_table(whole)
-        self.tables, self.spilled_to = [], path
 
     @property
     def label(self) -> str:
@@ -225,10 +210,7 @@ class QueryResult:
         in declared order, then `_row_number`, the record's position in the result
         (1-based). The nightly ingest inserts it as is (warehouse.insert_rows adds the other
         lineage columns)."""
-        if self.spilled_to is not None:
-            whole = pa.ipc.open_file(pa.memory_map(str(self.spilled_to))).read_all()
-        else:
-            whole = pa.concat_tables(self.tables) if self.tables else _empty(self.query)
+        whole = pa.concat_tables(self.tables) if self.tables else _empty(self.query)
         numbers = pa.array(range(1, whole.num_rows + 1), pa.int64())
         return whole.append_column("_row_number", numbers)
 
@@ -254,16 +236,6 @@ class QueryResult:
                 part = part.append_column(name, pa.repeat(pa.scalar(value, pa.string()), n))
             part = part.append_column("_row_number", numbers)
             yield part.append_column("_loaded_at", pa.repeat(loaded_at, n))
-
-
-@dataclass(frozen=True)
-class _Digest:
-    """A finished sha256: what a QueryResult keeps of its hash across processes."""
-
-    hex: str
-
-    def hexdigest(self) -> str:
-        return self.hex
 
 
 def _empty(query: PowerQuery) -> pa.Table:

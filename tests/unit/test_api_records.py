@@ -95,21 +95,3 @@ def test_the_hash_is_of_compact_json_whatever_the_text(rows):
     )
     assert result.sha256 == hashlib.sha256(expected).hexdigest()
     assert result.size_bytes == len(expected)
-
-
-@pytest.mark.parametrize("pages", [[], [[0, 1, 2], [3]]], ids=["no records", "two pages"])
-def test_a_spilled_result_crosses_processes_whole(tmp_path, pages):
-    """The night fetches in a child process (api_pipeline._fetch_apart): the result it hands
-    back, pickled after its records went to an Arrow file, has the same records, row numbers
-    and hash as the result the pages made."""
-    import pickle
-
-    result = QueryResult(FLAT)
-    for page in pages:
-        result.add_page([_flat(n) for n in page])
-    expected = (result.arrow_table(), result.sha256, result.rows, result.label)
-    result.spill(tmp_path / "staff.arrow")
-    assert result.tables == []  # the rows are in the file, not in what is pickled
-    back = pickle.loads(pickle.dumps(result))
-    assert (back.arrow_table(), back.sha256, back.rows, back.label) == expected
-    assert back.arrow_table().column("_row_number").to_pylist() == list(range(1, result.rows + 1))
