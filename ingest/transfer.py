@@ -41,6 +41,12 @@ IO_TIMEOUT = 120.0  # seconds without any data before a read is given up (`io_ti
 READ_SIZE = 32768  # one SFTP read request (paramiko's largest); prefetch pipelines them
 COPY_CHUNK = 8 << 20  # bytes per read and write when copying a local file
 RETRY = "it will be retried next night"
+# Asked for first, before paramiko's own order (AES-CTR first): AES-GCM encrypts and
+# authenticates a packet in one pass where CTR needs a separate HMAC. Downloading two 100x
+# files (225 MB) from OpenSSH's sshd on 127.0.0.1, our process's CPU: 1.8-2.0 s against
+# 2.2-2.4 s, 112-119 MB/s against 96-97 MB/s. A server without it agrees on the next cipher
+# both sides know.
+PREFERRED_CIPHERS = ("aes128-gcm@openssh.com", "aes256-gcm@openssh.com")
 ONLY_REGULAR = "only regular files inside the district's folder are read"
 
 T = TypeVar("T")
@@ -147,6 +153,17 @@ class _LocalWriteError(Exception):
     """Writing our local copy failed (disk full, ...): not the server's fault."""
 
 
+def _transport(sock, **options) -> paramiko.Transport:
+    """paramiko's transport with PREFERRED_CIPHERS asked for first."""
+    import paramiko
+
+    transport = paramiko.Transport(sock, **options)
+    security = transport.get_security_options()
+    others = tuple(c for c in security.ciphers if c not in PREFERRED_CIPHERS)
+    security.ciphers = tuple(c for c in PREFERRED_CIPHERS if c in security.ciphers) + others
+    return transport
+
+
 class SftpSource:
     """Lists and downloads the files of one district's remote folder."""
 
@@ -230,6 +247,7 @@ class SftpSource:
                 banner_timeout=limit,
                 auth_timeout=limit,
                 channel_timeout=limit,
+                transport_factory=_transport,
             )
             sftp = client.open_sftp()
             sftp.get_channel().settimeout(self.io_timeout)

@@ -280,3 +280,13 @@ def test_sftp_restat_sees_size_and_mtime_change(linked_folder):
         path.unlink()
         with pytest.raises(TransferError, match=f"{district.id}.*checking .*{path.name}"):
             source.restat(listed)
+
+
+def test_sftp_asks_for_aes_gcm_first(linked_folder):
+    """Both servers offer AES-GCM as well as paramiko's first choice, AES-CTR: the cipher
+    agreed is the client's first that the server knows (transfer.PREFERRED_CIPHERS)."""
+    district, ours, _ = linked_folder
+    with SftpSource(district) as source:
+        transport = source._session().get_channel().get_transport()
+        assert (transport.local_cipher, transport.remote_cipher) == ("aes128-gcm@openssh.com",) * 2
+        assert [f.name for f in source.list_files()]  # and the session works
