@@ -415,6 +415,8 @@ class SftpSource:
         would wait once more on the close, then fail with an empty message)."""
         import paramiko
 
+        from ingest.sftp_prefetch import PrefetchFile
+
         got = 0
         reading = False  # once read requests are in flight, any failure abandons the session
         sftp = self._session()
@@ -426,7 +428,7 @@ class SftpSource:
             ) from None
         try:
             with out:
-                remote = sftp.open(path, "rb")
+                remote = PrefetchFile.adopt(sftp.open(path, "rb"))  # without paramiko's race
                 reading = True
                 remote.prefetch(size)  # read requests for the listed size, answered in order
                 while got <= size:  # one read past the listed size notices a growing file

@@ -290,3 +290,53 @@ def test_sftp_asks_for_aes_gcm_first(linked_folder):
         transport = source._session().get_channel().get_transport()
         assert (transport.local_cipher, transport.remote_cipher) == ("aes128-gcm@openssh.com",) * 2
         assert [f.name for f in source.list_files()]  # and the session works
+
+
+@pytest.mark.parametrize("kind", [p.values[0] for p in KINDS], ids=[p.id for p in KINDS])
+def test_a_late_prefetch_request_does_not_slow_the_rest_of_the_file(
+    tmp_path, district, kind, monkeypatch
+):
+    """paramiko's prefetch sends its read requests from a thread; when the reads drain the
+    requests sent so far before it sends the next (it waits for Python's lock), paramiko
+    counts the prefetch done and reads the rest one round trip at a time
+    (ingest/sftp_prefetch.py). Here every request is sent late: the file still arrives
+    whole, through the prefetch, with no read request of its own but the one past the end."""
+    import time
+
+    import paramiko
+    from paramiko.sftp import CMD_READ
+
+    from ingest.readers import FileScan
+
+    folder = tmp_path / "sftp" / "outbound"
+    folder.mkdir(parents=True)
+    payload = os.urandom(2 << 20)
+    (folder / "grades_20261127.csv").write_bytes(payload)
+    key = tmp_path / "client_ed25519"
+    public_key = generate_client_key(key)
+    server = start_sftp_server(
+        folder.parent, tmp_path / "server", public_key, prefer_openssh=kind == "openssh"
+    )
+    try:
+        send, ask = paramiko.SFTPClient._async_request, paramiko.SFTPClient._request
+        asked: list[int] = []
+
+        def late_send(client, fileobj, t, *args):
+            if t == CMD_READ:
+                time.sleep(0.002)
+            return send(client, fileobj, t, *args)
+
+        def counted_ask(client, t, *args):
+            if t == CMD_READ:
+                asked.append(args[1])  # the offset
+            return ask(client, t, *args)
+
+        monkeypatch.setattr(paramiko.SFTPClient, "_async_request", late_send)
+        monkeypatch.setattr(paramiko.SFTPClient, "_request", counted_ask)
+        with SftpSource(sftp_district(district, server, key)) as source:
+            [remote] = source.list_files()
+            copy = source.download(remote, tmp_path / "copy.csv", FileScan())
+    finally:
+        server.stop()
+    assert copy.read_bytes() == payload
+    assert asked in ([], [len(payload)])  # at most the read past the end
