@@ -340,8 +340,8 @@ def _unchanged(
     if listed not in listed_before:
         return False
     sha256, encoding, received_at = listed_before[listed]
-    seen = seen_before.get((decl.sis, decl.dataset, sha256), set())
-    if "loaded" not in seen and "stale" not in seen:
+    same = _same_content(seen_before, decl, sha256)
+    if not same:
         return False
     outcome.entry.update(
         status="duplicate",
@@ -349,11 +349,24 @@ def _unchanged(
         file_sha256=sha256,
         encoding=encoding,
         reason=f"unchanged since it was received on {received_at:%Y-%m-%d} (same path, size "
-        "and modification time), not downloaded again: the same content as a file already "
-        + ("loaded" if "loaded" in seen else "reported stale")
-        + "; nothing loaded",
+        f"and modification time), not downloaded again: the {same}",
     )
     return True
+
+
+def _same_content(
+    seen_before: dict[tuple[str, str, str], set[str]], decl: FileDeclaration, sha256: str
+) -> str | None:
+    """The duplicate's reason when this content of the dataset was loaded, or reported
+    stale, on an earlier night (it never loads twice); None otherwise."""
+    seen = seen_before.get((decl.sis, decl.dataset, sha256), set())
+    if "loaded" not in seen and "stale" not in seen:
+        return None
+    return (
+        "same content as a file already "
+        + ("loaded" if "loaded" in seen else "reported stale")
+        + "; nothing loaded"
+    )
 
 
 def _fetch_and_check(
@@ -408,15 +421,9 @@ def _check_file(
     encodings = tuple(filter(None, [transfer_setting(district, "encoding")])) or decl.encodings
     scan = copied.byte_scan(encodings)
     entry.update(file_sha256=scan.sha256, size_bytes=scan.size_bytes, encoding=scan.encoding)
-    seen = seen_before.get((decl.sis, decl.dataset, scan.sha256), set())
-    if "loaded" in seen or "stale" in seen:
-        entry.update(
-            status="duplicate",
-            rows_loaded=0,
-            reason="same content as a file already "
-            + ("loaded" if "loaded" in seen else "reported stale")
-            + "; nothing loaded",
-        )
+    same = _same_content(seen_before, decl, scan.sha256)
+    if same:
+        entry.update(status="duplicate", rows_loaded=0, reason=same)
         return
     if latest and order_key(entry["file_date"], entry["file_modified_at"]) < latest.order_key:
         entry.update(

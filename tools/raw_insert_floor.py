@@ -5,16 +5,18 @@ Each variant reads the same generated Skyward SMS grades file with the ingest's 
 `read_csv` call (ingest.readers.read_csv_sql) into a fresh DuckDB file, and is timed from
 the statement's start to its end (the process start and the close are the same for all):
 
-  plain       create table as select * from read_csv(...)      (pathways benchmark's DuckDB)
-  lineage     insert into a table with the raw table's lineage columns, their values as
-              constants (district, file, sha256, load id, load time; row number fixed)
+  plain       create table as select * from read_csv(...) with DuckDB's defaults: the
+              reference of `pathways benchmark` (insertion order kept)
+  unordered   the same with `preserve_insertion_order = false`, as the ingest's insert runs
+  lineage     insert into the raw table (warehouse.prepare: the lineage columns too), their
+              values as constants (district, file, sha256, load id, load time; row number 1)
   ordinality  the same with the real row numbers from `with ordinality` (DuckDB's only way
               to number a CSV's rows in SQL: it reads the file on one thread)
-  arrow       the ingest's way: DuckDB's parse streamed as Arrow with the row numbers
-              added per batch (ingest.readers.parse_stream), inserted with the lineage
+  arrow       the ingest's own insert: DuckDB's parse streamed as Arrow with the row
+              numbers added per batch (readers.parse_stream -> warehouse.insert_rows)
 
 The variants run interleaved, `--repeat` times each; the table shows each one's fastest and
-median. Usage (about 2 minutes at 5 million rows):
+median. Usage (about 3 minutes at 5 million rows):
 
     python tools/raw_insert_floor.py [--rows 5000000] [--repeat 4]
 """
@@ -29,44 +31,51 @@ import tempfile
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-VARIANTS = ("plain", "lineage", "ordinality", "arrow")
+VARIANTS = ("plain", "unordered", "lineage", "ordinality", "arrow")
 
 ONE_RUN = """
 import sys, time
+from datetime import UTC, datetime
 from pathlib import Path
 import duckdb
-from ingest.declarations import declarations_for
+from ingest import warehouse
+from ingest.declarations import LINEAGE_COLUMNS, declarations_for
 from ingest.readers import ROW_NUMBER_SQL, ParseResult, parse_stream, read_csv_sql
 
 variant, csv, db = sys.argv[1], Path(sys.argv[2]), sys.argv[3]
 decl = next(d for d in declarations_for("skyward_sms") if d.dataset == "grades")
-raw = ", ".join(f'"{c}"' for c in decl.raw_columns)
-lineage = {"district": "hoosier_valley_schools", "file": csv.name, "sha256": "0" * 64,
-           "load_id": "1764530000.123456"}
-values = "$district, $file, $sha256, {row}, now(), $load_id"
+lineage = {"district_id": "hoosier_valley_schools", "source_file": csv.name,
+           "sha256": "0" * 64, "loaded_at": datetime.now(UTC), "load_id": "1764530000.123456"}
 con = duckdb.connect(db)
-con.execute("set preserve_insertion_order = false")  # as the ingest's insert
-con.execute(
-    f"create table g ({', '.join(f'{c} varchar' for c in raw.split(', '))}, _district_id varchar, "
-    "_source_file varchar, _file_sha256 varchar, _row_number bigint, _loaded_at timestamptz, "
-    "_load_id varchar)"
-)
+warehouse.prepare(con, [decl])  # the raw table the ingest loads, lineage columns included
+raw = ", ".join(f'"{c}"' for c in decl.raw_columns)
 sql = read_csv_sql(csv, decl)
+
+
+def insert_with_lineage(row_number: str, source: str) -> None:
+    # the columns and values of warehouse.insert_rows, from SQL instead of Arrow
+    con.execute("set preserve_insertion_order = false")
+    con.execute(
+        f"insert into {decl.schema}.{decl.dataset} ({raw}, {', '.join(LINEAGE_COLUMNS)}) "
+        f"select {raw}, $district_id, $source_file, $sha256, {row_number}, $loaded_at, "
+        f"$load_id from ({source})",
+        lineage,
+    )
+
+
 start = time.perf_counter()
 if variant == "plain":
     con.execute(f"create table p as {sql}")
+elif variant == "unordered":
+    con.execute("set preserve_insertion_order = false")
+    con.execute(f"create table p as {sql}")
 elif variant == "lineage":
-    con.execute(f"insert into g select {raw}, {values.format(row=1)} from ({sql})", lineage)
+    insert_with_lineage("1", sql)
 elif variant == "ordinality":
-    con.execute(
-        f"insert into g select {raw}, {values.format(row='ordinality + 1')} "
-        f"from ({sql} with ordinality)",
-        lineage,
-    )
-else:
-    con.register("parsed", parse_stream(csv, decl, ParseResult()))
-    con.execute(f"insert into g select {raw}, {values.format(row=ROW_NUMBER_SQL)} from parsed",
-                lineage)
+    insert_with_lineage("ordinality + 1", f"{sql} with ordinality")
+else:  # the ingest's own insert
+    rows = parse_stream(csv, decl, ParseResult())
+    warehouse.insert_rows(con, decl, rows, row_number=ROW_NUMBER_SQL, **lineage)
 print(time.perf_counter() - start)
 """
 

@@ -292,7 +292,7 @@ def test_sftp_asks_for_aes_gcm_first(linked_folder):
         assert [f.name for f in source.list_files()]  # and the session works
 
 
-@pytest.mark.parametrize("kind", [p.values[0] for p in KINDS], ids=[p.id for p in KINDS])
+@pytest.mark.parametrize("kind", KINDS)
 def test_a_late_prefetch_request_does_not_slow_the_rest_of_the_file(
     tmp_path, district, kind, monkeypatch
 ):
